@@ -1,0 +1,1 @@
+"""Arabic numeric claim extraction: pure functions on strings, no I/O beyond reading lexicons."""

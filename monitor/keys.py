@@ -1,0 +1,63 @@
+"""Every Redis key newsmon writes, in one place (documented in docs/redis-keys.md).
+
+All keys start with the namespace. Keys that must be updated together in one
+transaction share a hash tag `{...}` so the data can live on a Redis Cluster: a fact's
+record, its claim list and its claim index are all tagged with the fact key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    ns: str = "newsmon"
+
+    # Articles
+    def article(self, article_id: str) -> str:
+        return f"{self.ns}:article:{article_id}"
+
+    def article_hashes(self) -> str:
+        """Hash: article id -> content hash of the version last processed (dedupe + revisions)."""
+        return f"{self.ns}:seen:article"
+
+    def content_seen(self) -> str:
+        """Set of normalised-text hashes already ingested (same story under another URL)."""
+        return f"{self.ns}:seen:content"
+
+    # Feeds
+    def feed_state(self, feed_name: str) -> str:
+        return f"{self.ns}:feed:{feed_name}"
+
+    # Facts
+    def fact(self, fact_key: str) -> str:
+        return f"{self.ns}:fact:{{{fact_key}}}"
+
+    def fact_claims(self, fact_key: str) -> str:
+        return f"{self.ns}:fact:{{{fact_key}}}:claims"
+
+    def facts_index(self) -> str:
+        """Sorted set of fact keys by last change time, for `newsmon facts`."""
+        return f"{self.ns}:facts"
+
+    def article_claims(self, article_id: str) -> str:
+        return f"{self.ns}:article:{article_id}:claims"
+
+    # Alerts
+    def alert(self, alert_id: str) -> str:
+        return f"{self.ns}:alert:{alert_id}"
+
+    def alert_stream(self) -> str:
+        return f"{self.ns}:alerts"
+
+    def delivery(self, alert_id: str, route: str) -> str:
+        """Set when a route has acknowledged an alert: delivery is done at most once in effect."""
+        return f"{self.ns}:delivered:{alert_id}:{route}"
+
+    def dead_letters(self) -> str:
+        return f"{self.ns}:alerts:dead"
+
+    # RQ queues live under RQ's own prefix; we give each namespace its own queue names.
+    def queue(self, name: str) -> str:
+        return name if self.ns == "newsmon" else f"{self.ns}-{name}"

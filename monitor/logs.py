@@ -1,0 +1,54 @@
+"""structlog configuration: JSON lines on stderr, secrets redacted, context bound per job."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+_SECRET_KEYS = re.compile(r"secret|password|token|authorization|signature", re.I)
+# Credentials inside URLs (redis://:pw@host, https://hooks.slack.com/services/T/B/XXXX).
+_URL_CRED = re.compile(r"(://[^:/@\s]*:)[^@/\s]+@")
+_SLACK_HOOK = re.compile(r"(hooks\.slack\.com/services/)[\w/]+")
+
+
+def redact(value: str) -> str:
+    return _SLACK_HOOK.sub(r"\1***", _URL_CRED.sub(r"\1***@", value))
+
+
+def _redact_processor(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in list(event.items()):
+        if _SECRET_KEYS.search(key):
+            event[key] = "***"
+        elif isinstance(value, str):
+            event[key] = redact(value)
+    return event
+
+
+def configure(level: str = "INFO", json: bool = True) -> None:
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _redact_processor,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(**bound: Any) -> Any:
+    return structlog.get_logger("newsmon").bind(**bound)

