@@ -38,7 +38,7 @@ class Article(BaseModel):
 
     @property
     def content_hash(self) -> str:
-        """Hash of the normalised text: the same story re-sent with other spelling is a duplicate."""
+        """Hash of the normalised text: the same story in other spelling is a duplicate."""
         return _digest(" ".join(normalize(self.full_text).text.split()), size=32)
 
     def published_or_epoch(self) -> datetime:

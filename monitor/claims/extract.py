@@ -1,0 +1,754 @@
+"""From an article to its claims: find each figure, then what it counts, where, when, who said it.
+
+Stages are plain functions over one `Doc` (normalised text, tokens, sentences), composed in
+`extract_claims`. Lexicons come from config/ (see monitor/claims/lexicon.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
+from monitor.claims.normalize import Normalized, normalize
+from monitor.claims.numbers import ORDINAL_WORDS, Token, parse_number_at, tokenize
+from monitor.models import Article, Claim
+
+PERSON_CLASSES = {
+    "detainee", "fighter", "troops", "civilian", "child", "woman", "migrant", "refugee",
+    "person", "family", "other",
+}
+CLAUSE_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", '"'}
+SENTENCE_BREAKS = {".", "!", "?", "؟", "\n"}
+_DEFINITE_CLITICS = {"ال", "لل", "بال", "وال", "فال", "كال"}
+_RANGE_WORDS = {"الي", "حتي", "-", "–", "—"}
+_PLURAL_MULTIPLIERS = {"الاف", "الوف", "ملايين", "مليارات", "بلايين"}
+
+
+@dataclass(slots=True)
+class Mention:
+    """One number as written, with its kind; claims are built from the `count`-like ones."""
+
+    first: int
+    last: int
+    start: int  # normalised char offsets
+    end: int
+    low: float | None
+    high: float | None
+    kind: str  # cardinal, decimal, percent, money, range, vague, year, date, time, ...
+    value: float | None = None
+    unit: str = "count"
+    approx: bool = False
+    vague: bool = False
+    definite: bool = False
+    qual_start: int | None = None  # token index where a qualifier begins
+
+    @property
+    def is_count(self) -> bool:
+        return self.kind in {"cardinal", "decimal", "percent", "money", "range", "vague", "measure"}
+
+
+@dataclass
+class Doc:
+    article: Article
+    norm: Normalized
+    tokens: list[Token]
+    words: list[str]
+    sentence_of: list[int]  # token index -> sentence number
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
+    lex: Lexicon = field(default_factory=default_lexicon)
+
+    def orig(self, start: int, end: int) -> str:
+        a, b = self.norm.span(start, end)
+        return self.norm.original[a:b]
+
+
+def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
+    norm = normalize(article.full_text)
+    tokens = tokenize(norm.text)
+    # Newlines matter as sentence ends but are not tokens: mark them on the token after.
+    sentence_of: list[int] = []
+    sentences: list[tuple[int, int]] = []
+    sent = 0
+    begin = 0
+    prev_end = 0
+    for i, t in enumerate(tokens):
+        if "\n" in norm.text[prev_end : t.start] and i > begin:
+            sentences.append((begin, i))
+            sent += 1
+            begin = i
+        sentence_of.append(sent)
+        prev_end = t.end
+        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
+        if t.text in SENTENCE_BREAKS and not (t.text == "." and nxt[:1].isdigit()):
+            sentences.append((begin, i + 1))
+            sent += 1
+            begin = i + 1
+    if begin < len(tokens):
+        sentences.append((begin, len(tokens)))
+    return Doc(article, norm, tokens, [t.text for t in tokens], sentence_of, sentences,
+               lex or default_lexicon())
+
+
+# ---------------------------------------------------------------- numbers and their kinds
+
+
+def _ends_at(ts: TermSet, words: list[str], end: int, lo: int, max_len: int = 5) -> int | None:
+    """Start index of a term of `ts` that ends right before token `end` (not before `lo`)."""
+    for k in range(max_len, 0, -1):
+        s = end - k
+        if s < lo:
+            continue
+        t = ts.match(words, s)
+        if t is not None and s + len(t.tokens) == end:
+            return s
+    return None
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    lex, words, toks = doc.lex, doc.words, doc.tokens
+    out: list[Mention] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        w = words[i]
+        vague = lex.vague.get(w) or lex.vague.get(w[1:] if w[:1] in "وبلف" else "")
+        if vague and (i + 1 >= n or lex.vague.get(f"{w} {words[i + 1]}") is None):
+            out.append(Mention(i, i, toks[i].start, toks[i].end, float(vague[0]),
+                               float(vague[1]), "vague", vague=True))
+            i += 1
+            continue
+        phrase = parse_number_at(toks, i) if (toks[i].is_digits or w[:1].isalpha()) else None
+        if phrase is None:
+            i += 1
+            continue
+        first_word = words[i][2:] if words[i].startswith("ال") else words[i]
+        if not phrase.has_digits and first_word in _PLURAL_MULTIPLIERS:
+            out.append(Mention(i, i, toks[i].start, toks[i].end, 2000.0, 9999.0, "vague",
+                               vague=True))
+            i += 1
+            continue
+        m = Mention(phrase.first, phrase.last, phrase.start_char, toks[phrase.last].end,
+                    phrase.value, phrase.value,
+                    "decimal" if phrase.decimal else "cardinal", value=phrase.value,
+                    definite=phrase.definite)
+        if i > 0 and words[i - 1] in _DEFINITE_CLITICS and toks[i - 1].end == toks[i].start:
+            m.definite = True
+        j = phrase.last + 1
+        # Dates written with separators: 08-09-2024, 8/12/2024.
+        if (toks[i].is_digits and j + 3 < n and words[j] in {"-", "/"}
+                and toks[j + 1].is_digits and words[j + 2] in {"-", "/"} and toks[j + 3].is_digits):
+            m.kind, m.last, m.end, m.low, m.high = "date", j + 3, toks[j + 3].end, None, None
+            out.append(m)
+            i = j + 4
+            continue
+        # Ranges: X - Y, X إلى Y, بين X و Y, with a shared multiplier (15 إلى 20 ألف).
+        rng_j = None
+        if j + 1 < n and words[j] in _RANGE_WORDS:
+            rng_j = j + 1
+        elif i > 0 and words[i - 1] == "بين" and j + 1 < n and words[j] == "و":
+            rng_j = j + 1
+        if rng_j is not None and rng_j < n:
+            second = parse_number_at(toks, rng_j)
+            if (
+                second is not None
+                and second.value > phrase.value
+                and not _is_year_like(phrase.value)
+            ):
+                low = phrase.value
+                if second.has_multiplier and not phrase.has_multiplier:
+                    mult = _multiplier_of(second.value, words, second)
+                    if mult and low * mult <= second.value:
+                        low *= mult
+                m.low, m.high, m.value = low, second.value, None
+                m.kind = "range"
+                m.last, m.end = second.last, toks[second.last].end
+                j = second.last + 1
+        _classify(doc, m, j)
+        out.append(m)
+        i = m.last + 1
+    return out
+
+
+def _is_year_like(v: float) -> bool:
+    return v == int(v) and 1900 <= v <= 2100
+
+
+def _multiplier_of(value: float, words: list[str], phrase: object) -> float | None:
+    for mult in (1e12, 1e9, 1e6, 1e3):
+        if value >= mult and value % mult == 0:
+            return mult
+    return None
+
+
+def _classify(doc: Doc, m: Mention, j: int) -> None:
+    """Decide the mention's kind from its neighbours; extend it over its unit words."""
+    lex, words, toks = doc.lex, doc.words, doc.tokens
+    n = len(words)
+    i = m.first
+    prev = words[i - 1] if i > 0 else ""
+    # Time of day: 4:17, الساعة 4
+    if j + 1 < n and words[j] == ":" and toks[j + 1].is_digits and toks[j].start == toks[i].end:
+        m.kind, m.last, m.end, m.low, m.high = "time", j + 1, toks[j + 1].end, None, None
+        return
+    if _ends_at(lex.time_before, words, i, max(0, i - 2)) is not None:
+        m.kind = "time"
+        return
+    # Ordinals: الثامنة عشرة, الحادي عشر
+    if prev in ORDINAL_WORDS or (m.definite and words[i].startswith("ال") and m.value == 10):
+        m.kind = "ordinal"
+        return
+    # Identifiers: الطريق رقم 5, المرسوم 12
+    if _ends_at(lex.identifier_before, words, i, max(0, i - 2)) is not None:
+        m.kind = "identifier"
+        return
+    # Dates: 21 يناير 2026, 8 ديسمبر / كانون الأول
+    if j < n and lex.months.match(words, j) is not None and m.value is not None \
+            and 1 <= m.value <= 31 and m.kind == "cardinal":
+        t = lex.months.match(words, j)
+        assert t is not None
+        last = j + len(t.tokens) - 1
+        if last + 1 < n and toks[last + 1].is_digits and _is_year_like(float(words[last + 1])):
+            last += 1
+        m.kind, m.last, m.end, m.low, m.high = "date", last, toks[last].end, None, None
+        return
+    month_before = _ends_at(lex.months, words, i, max(0, i - 3))
+    if m.value is not None and _is_year_like(m.value) and not m.definite:
+        qual = _qualifier(doc, m)
+        entity_after = j < n and lex.entities.match(words, j) is not None
+        if month_before is not None or _ends_at(lex.year_before, words, i, max(0, i - 2)) \
+                is not None or (qual is None and not entity_after):
+            m.kind, m.low, m.high = "year", None, None
+            return
+    # Durations and ages: منذ 10 سنوات, 27 عاما
+    if j < n and lex.duration.match(words, j) is not None:
+        m.kind = "duration"
+        m.last, m.end = j, toks[j].end
+        return
+    # Idioms: دفعة واحدة
+    for k in (1, 0):
+        s = i - k
+        if s >= 0:
+            t = lex.idioms.match(words, s)
+            if t is not None and s + len(t.tokens) > i:
+                m.kind = "idiom"
+                return
+    # Units after the figure: %, في المئة, currencies, measures.
+    if j < n:
+        t = lex.measures.match(words, j)
+        if t is not None:
+            m.unit = t.label
+            m.kind = "percent" if t.label == "percent" else "measure"
+            m.last = j + len(t.tokens) - 1
+            m.end = toks[m.last].end
+            return
+        t = lex.currencies.match(words, j)
+        if t is not None:
+            m.unit = t.label
+            m.kind = "money"
+            m.last = j + len(t.tokens) - 1
+            m.end = toks[m.last].end
+
+
+def _qualifier(doc: Doc, m: Mention) -> str | None:
+    """approx / floor / ceiling from the words right before (or after) the figure."""
+    lex, words = doc.lex, doc.words
+    i = m.first
+    # A glued clitic (لـ6000, بـ 6) sits between qualifier and number.
+    end = i - 1 if i > 0 and words[i - 1] in {"ل", "ب", "ال", "لل", "و"} else i
+    for kind in ("floor", "ceiling", "approx"):
+        s = _ends_at(lex.qualifiers[kind], words, end, max(0, end - 5))
+        if s is not None:
+            m.qual_start = s
+            return kind
+    j = m.last + 1
+    for kind, key in (("floor", "floor_after"), ("approx", "approx_after")):
+        for k in (0, 1):
+            if j + k < len(words) and lex.qualifiers[key].match(words, j + k) is not None:
+                return kind
+    return None
+
+
+# ---------------------------------------------------------------- what the figure counts
+
+
+def _sentence_range(doc: Doc, i: int) -> tuple[int, int]:
+    return doc.sentences[doc.sentence_of[i]]
+
+
+def _nearest(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
+             skip: set[int] | None = None) -> tuple[Term, int] | None:
+    """Nearest term of `ts` in the figure's sentence; crossing a comma costs distance."""
+    a, b = _sentence_range(doc, m.first)
+    best: tuple[float, Term, int] | None = None
+    words = doc.words
+    cost = 0.0
+    for k in range(m.first - 1, max(a, m.first - before) - 1, -1):
+        if words[k] in CLAUSE_BREAKS:
+            cost += 4
+            continue
+        cost += 1
+        if skip and k in skip:
+            continue
+        t = ts.match(words, k)
+        if t is not None:
+            best = (cost, t, k)
+            break
+    cost = 0.0
+    for k in range(m.last + 1, min(b, m.last + 1 + after)):
+        if words[k] in CLAUSE_BREAKS:
+            cost += 4
+            continue
+        cost += 1.2  # a trigger before the figure is the usual order: prefer it on ties
+        if best is not None and cost >= best[0]:
+            break
+        if skip and k in skip:
+            continue
+        t = ts.match(words, k)
+        if t is not None:
+            best = (cost, t, k)
+            break
+    return (best[1], best[2]) if best else None
+
+
+def _in_sentence(doc: Doc, ts: TermSet, m: Mention, lo_off: int = 0) -> tuple[Term, int] | None:
+    a, b = _sentence_range(doc, m.first)
+    for k in range(a, b):
+        t = ts.match(doc.words, k)
+        if t is not None:
+            return t, k
+    return None
+
+
+def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
+    lex, words = doc.lex, doc.words
+    n = len(words)
+    j = m.last + 1
+    entity: str | None = None
+    ent_at = None
+    for k in (0, 1, 2):
+        if j + k >= n or words[j + k] in CLAUSE_BREAKS:
+            break
+        t = lex.entities.match(words, j + k)
+        if t is not None:
+            entity, ent_at = t.label, j + k
+            break
+        if words[j + k] not in {"من", "الف", "الاف"} and k == 0 and lex.subgroups.match(words, j):
+            break
+    if entity is None:
+        found = _nearest(doc, lex.entities, m, before=16, after=0)
+        if found:
+            entity, ent_at = found[0].label, found[1]
+    if entity is None:
+        found = _nearest(doc, lex.entity_groups, m, before=6, after=4)
+        if found:
+            entity = found[0].label
+    sub = None
+    t = lex.subgroups.match(words, j) if j < n else None
+    if t is not None:
+        sub = t.label
+    elif ent_at is not None and ent_at > m.last:
+        for k in range(ent_at + 1, min(n, ent_at + 4)):
+            if words[k] in CLAUSE_BREAKS:
+                break
+            t = lex.subgroups.match(words, k)
+            if t is not None:
+                sub = t.label
+                break
+    if sub is None:
+        a, _ = _sentence_range(doc, m.first)
+        for k in range(m.first - 1, max(a, m.first - 10) - 1, -1):
+            if words[k] in CLAUSE_BREAKS and k < m.first - 2:
+                break
+            t = lex.subgroups.match(words, k)
+            if t is not None:
+                sub = t.label
+                break
+    return entity, sub
+
+
+def _event(doc: Doc, m: Mention) -> str | None:
+    found = _nearest(doc, doc.lex.events, m, before=10, after=6)
+    if found is None:
+        return None
+    event = found[0].label
+    if event in {"escaped", "released"} and _in_sentence(doc, doc.lex.foil, m) is not None:
+        esc = _in_sentence(doc, doc.lex.events, m)
+        a, b = _sentence_range(doc, m.first)
+        if any(doc.lex.events.match(doc.words, k) and
+               doc.lex.events.match(doc.words, k).label == "escaped"  # type: ignore[union-attr]
+               for k in range(a, b)) or esc:
+            return "escape_foiled"
+    return event
+
+
+# ---------------------------------------------------------------- where and when
+
+
+_LOCATIVE = {"في", "من", "الي", "داخل", "قرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
+             "شرقي", "غربي", "بمدينه", "مدينه", "محافظه", "ريف", "سجن", "مخيم"}
+
+
+def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
+    lex, words = doc.lex, doc.words
+    best: tuple[float, str] | None = None
+    k = a
+    while k < b:
+        actor = lex.not_places.match(words, k)
+        if actor is not None:
+            k += len(actor.tokens)
+            continue
+        t = lex.places.match(words, k, article=False)
+        if t is None or (k >= 2 and words[k - 1] == "من" and words[k - 2].startswith("المدعوم")):
+            k += 1
+            continue
+        place = lex.place_by_id[t.label]
+        score = place.depth * 10 - abs(k - near) / 100
+        prev = words[k - 1] if k > 0 else ""
+        if prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}:
+            score += 5
+        if best is None or score > best[0]:
+            best = (score, place.id)
+        k += len(t.tokens)
+    return best[1] if best else None
+
+
+def _destination(doc: Doc, a: int, b: int) -> str | None:
+    words = doc.words
+    for k in range(a, b - 1):
+        if words[k] == "الي":
+            t = doc.lex.places.match(words, k + 1, article=False)
+            if t is not None:
+                return t.label
+    return None
+
+
+def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool]:
+    """The place the figure is about, and whether its own sentence names it."""
+    a, b = _sentence_range(doc, m.first)
+    if event == "transferred":
+        dest = _destination(doc, m.last + 1, b)
+        if dest:
+            return dest, True
+    here = _places_in(doc, a, b, m.first)
+    if here:
+        return here, True
+    s = doc.sentence_of[m.first]
+    for back in range(1, 4):
+        if s - back < 0:
+            break
+        pa, pb = doc.sentences[s - back]
+        found = (_destination(doc, pa, pb) if event == "transferred" else None) or \
+            _places_in(doc, pa, pb, pb)
+        if found:
+            return found, False
+    return None, False
+
+
+def key_place(lex: Lexicon, place_id: str | None, stated: bool = True) -> str:
+    """Roll a place up to the gazetteer's key level (a city joins its governorate's facts).
+
+    A place only inherited from earlier sentences is less certain: it keys at country level.
+    """
+    if not place_id:
+        return "_"
+    levels = {"country": 0, "admin1": 1}
+    keep = (levels.get(lex.key_level, 1) if stated else 0) + 1
+    return ".".join(place_id.split(".")[:keep])
+
+
+def _month_year(doc: Doc, k: int, month: int) -> date:
+    words, toks = doc.words, doc.tokens
+    t = doc.lex.months.match(words, k)
+    nxt = k + (len(t.tokens) if t else 1)
+    pub = doc.article.published_or_epoch().date()
+    day = 1
+    if k > 0 and toks[k - 1].is_digits and words[k - 1].isdigit() and 1 <= int(words[k - 1]) <= 31:
+        day = int(words[k - 1])
+    if nxt < len(words) and words[nxt].isdigit() and _is_year_like(float(words[nxt])):
+        return date(int(words[nxt]), month, day)
+    year = pub.year if month <= pub.month else pub.year - 1
+    return date(year, month, day)
+
+
+def _time_in(doc: Doc, a: int, b: int) -> date | None:
+    lex, words = doc.lex, doc.words
+    for k in range(a, b):
+        t = lex.months.match(words, k)
+        if t is not None:
+            return _month_year(doc, k, int(t.label))
+    for k in range(a, b):
+        t = lex.relative_terms.match(words, k)
+        if t is not None:
+            pub = doc.article.published_or_epoch().date()
+            return pub + timedelta(days=lex.relative_time[t.label])
+    return None
+
+
+def _time(doc: Doc, m: Mention, inherit: bool) -> tuple[date | None, bool]:
+    """The date the figure refers to, and whether the text states it."""
+    a, b = _sentence_range(doc, m.first)
+    here = _time_in(doc, a, b)
+    if here:
+        return here, True
+    if inherit:
+        s = doc.sentence_of[m.first]
+        for back in range(1, 3):
+            if s - back < 0:
+                break
+            found = _time_in(doc, *doc.sentences[s - back])
+            if found:
+                return found, True
+    return (doc.article.published.date() if doc.article.published else None), False
+
+
+# ---------------------------------------------------------------- who said it
+
+
+def _attribution(doc: Doc, m: Mention) -> str | None:
+    lex, words, toks = doc.lex, doc.words, doc.tokens
+    a, b = _sentence_range(doc, m.first)
+    best: tuple[int, int, Term] | None = None
+    for k in range(max(a, m.first - 20), min(b, m.last + 20)):
+        t = lex.attribution_preps.match(words, k) or lex.attribution_verbs.match(words, k)
+        if t is not None and (best is None or abs(k - m.first) < abs(best[0] - m.first)):
+            best = (k, k + len(t.tokens), t)
+    if best is None:
+        return None
+    k, after, term = best
+    span = _speaker_after(doc, after, b)
+    if span is None and term.label == "verb":
+        span = _speaker_before(doc, a, k)
+    if span is None:
+        return None
+    s, e = span
+    start = toks[s].start
+    # وفقاً لمتحدث: the glued ل belongs to the cue, not to the speaker's name.
+    if term.label == "prep" and words[s].startswith("ل") and len(words[s]) > 3:
+        start += 1
+    return doc.orig(start, toks[e - 1].end).strip(" \"'«»“”")
+
+
+def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
+    lex, words = doc.lex, doc.words
+    if s < b and words[s] == "ما":  # بحسب ما نقلت فوكس نيوز
+        s += 1
+        if s < b and lex.attribution_verbs.match(words, s) is not None:
+            s += 1
+    if s < b and lex.not_speaker.match(words, s) is not None:
+        return None
+    e = s
+    while e < b and e - s < 6:
+        w = words[e]
+        if w in CLAUSE_BREAKS or w in SENTENCE_BREAKS or w in lex.attribution_stop:
+            break
+        if doc.tokens[e].is_digits or lex.events.match(words, e) is not None:
+            break
+        if e > s and lex.attribution_verbs.match(words, e) is not None:
+            break
+        e += 1
+    if e == s:
+        return None
+    return s, e
+
+
+def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
+    words = doc.words
+    s = k
+    while s > a and k - s < 12:
+        w = words[s - 1]
+        if w in {"كان", "وكان"} or w in SENTENCE_BREAKS:
+            break
+        s -= 1
+    while s < k and words[s] in CLAUSE_BREAKS:
+        s += 1
+    e = k
+    while e > s and words[e - 1] in CLAUSE_BREAKS:
+        e -= 1
+    return (s, e) if e > s else None
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _has(doc: Doc, ts: TermSet, m: Mention, before: int, after: int) -> bool:
+    a, b = _sentence_range(doc, m.first)
+    for k in range(max(a, m.first - before), min(b, m.last + 1 + after)):
+        if ts.match(doc.words, k) is not None:
+            return True
+    return False
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return ""
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
+    doc = build_doc(article, lex)
+    claims: list[Claim] = []
+    for m in find_mentions(doc):
+        if not m.is_count:
+            continue
+        claim = _claim(doc, m, claims)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
+    lex = doc.lex
+    qual = None if m.vague else _qualifier(doc, m)
+    low, high, approx = m.low, m.high, False
+    if qual == "approx":
+        approx = True
+    elif qual == "floor":
+        high = None
+    elif qual == "ceiling":
+        low = None
+    entity, sub = _entity(doc, m)
+    unit = m.unit
+    if unit == "count" and entity in PERSON_CLASSES:
+        unit = "person"
+    event = _event(doc, m)
+    if unit not in {"count", "person"} and unit in lex.currencies_codes():
+        event = event if event == "funding" else (event or "funding")
+    modality = "count"
+    if _has(doc, lex.plan, m, before=4, after=0) or (
+        qual == "ceiling" and _ceiling_is_plan(doc, m)
+    ):
+        modality = "planned"
+    elif _before_in_sentence(doc, lex.hypothetical, m):
+        modality = "hypothetical"
+    update_cue = _has(doc, lex.update, m, before=8, after=3)
+    daily = _has(doc, lex.daily, m, before=4, after=4)
+    kind = lex.event_kind.get(event or "", "running")
+    when, stated = _time(doc, m, inherit=kind == "incident")
+    location, stated = _location(doc, m, event)
+    speaker = _attribution(doc, m) or doc.article.outlet
+    ref = _coreferent(m, earlier, doc)
+    parent = _breakdown_parent(doc, m, earlier)
+    fact_key = None
+    if ref is not None:
+        event, entity, location, unit = ref.event, ref.entity, ref.location, ref.unit
+        scope, time_iso, fact_key = ref.scope, ref.time, ref.fact_key
+        modality = "count"
+    elif parent is not None:
+        # (4253 عربياً، 983 أجنبياً): parts of the figure before the brackets.
+        event, location, unit = parent.event, parent.location, parent.unit
+        scope, time_iso, modality = parent.scope, parent.time, parent.modality
+        base = (parent.entity or "_").split(".")[0]
+        entity = f"{base}.{sub}" if sub else f"{base}.part"
+        if parent.fact_key:
+            fact_key = f"{event}:{entity}:{parent.fact_key.split(':')[2]}:{scope}"
+    else:
+        thing = entity if unit == "person" else unit
+        if thing and sub and unit == "person":
+            thing = f"{thing}.{sub}"
+        entity = thing if unit == "person" else entity
+        if modality == "planned":
+            scope = "planned"
+        elif daily and when:
+            scope = f"daily:{when.isoformat()}"
+        elif kind == "incident" and when:
+            scope = when.strftime("%Y-%m")
+        else:
+            scope = "total"
+        time_iso = when.isoformat() if when else None
+        if event and not m.vague and modality != "hypothetical":
+            thing = entity if unit == "person" else unit
+            fact_key = f"{event}:{thing or '_'}:{key_place(lex, location, stated)}:{scope}"
+    q0 = m.qual_start if m.qual_start is not None else m.first
+    start_c = min(doc.tokens[q0].start, m.start)
+    o_start, o_end = doc.norm.span(start_c, m.end)
+    a, b = _sentence_range(doc, m.first)
+    s_start, s_end = doc.norm.span(doc.tokens[a].start, doc.tokens[b - 1].end)
+    return Claim(
+        article_id=doc.article.id,
+        text=doc.norm.original[o_start:o_end],
+        start=o_start,
+        end=o_end,
+        low=low,
+        high=high,
+        approx=approx,
+        vague=m.vague,
+        unit=unit,
+        entity=entity,
+        event=event,
+        location=location,
+        attributed_to=speaker,
+        sentence=doc.norm.original[s_start:s_end].strip(),
+        fact_key=fact_key,
+        scope=scope,
+        time=time_iso,
+        modality=modality,  # type: ignore[arg-type]
+        update_cue=update_cue,
+    )
+
+
+def _before_in_sentence(doc: Doc, ts: TermSet, m: Mention) -> bool:
+    a, _ = _sentence_range(doc, m.first)
+    return any(ts.match(doc.words, k) is not None for k in range(a, m.first))
+
+
+def _ceiling_is_plan(doc: Doc, m: Mention) -> bool:
+    """`تصل إلى 7000` announces where a count is heading, not where it is."""
+    words = doc.words
+    return m.first >= 2 and words[m.first - 1] == "الي" and words[m.first - 2] in {"تصل", "يصل"}
+
+
+def _breakdown_parent(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
+    """The claim whose figure is broken down in the brackets this figure sits in."""
+    words = doc.words
+    a, _ = _sentence_range(doc, m.first)
+    k = m.first - 1
+    while k >= a and words[k] not in {"(", ")"}:
+        k -= 1
+    if k < a or words[k] != "(" or not earlier:
+        return None
+    open_at = doc.tokens[k].start
+    for c in reversed(earlier):
+        if c.article_id == doc.article.id and c.low is not None:
+            c_end = doc.norm.index.index(c.end - 1) if (c.end - 1) in doc.norm.index else -1
+            if 0 <= open_at - c_end <= 40:
+                return c
+    return None
+
+
+def _coreferent(m: Mention, earlier: list[Claim], doc: Doc) -> Claim | None:
+    """`هؤلاء الـ6000` points back at a figure already reported in the article."""
+    prev = doc.words[m.first - 1] if m.first > 0 else ""
+    if not (m.definite or prev in {"هولاء", "هاولاء"}):
+        return None
+    for c in reversed(earlier):
+        if c.fact_key and c.low is not None and m.low is not None and \
+                abs((c.low or 0) - m.low) <= 0.1 * m.low:
+            return c
+        if c.fact_key and c.high is not None and m.high is not None and c.high == m.high:
+            return c
+    return None
+
+
+def all_numbers(article: Article, lex: Lexicon | None = None) -> list[dict[str, object]]:
+    """Every number mention with its kind (dates and years too), for `extract --all-numbers`."""
+    doc = build_doc(article, lex)
+    out: list[dict[str, object]] = []
+    for m in find_mentions(doc):
+        a, b = doc.norm.span(m.start, m.end)
+        out.append({
+            "article_id": article.id,
+            "text": doc.norm.original[a:b],
+            "start": a,
+            "end": b,
+            "kind": m.kind,
+            "value": m.value,
+            "low": m.low,
+            "high": m.high,
+            "unit": m.unit,
+        })
+    return out
+
+
+def published_date(article: Article) -> datetime | None:
+    return article.published

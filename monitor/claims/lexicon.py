@@ -1,0 +1,204 @@
+"""Load the Arabic lexicons and the gazetteer from config/ into matchers.
+
+Entries are normalised like text, so a user may write them in any spelling. A term is a
+sequence of tokens; a trailing `*` on a token makes it a stem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.claims.normalize import normalize_term
+
+# Single-letter proclitics newswire glues to words: و ف ب ل ك, and their pairs.
+CLITICS = (
+    "وبال", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+)
+
+
+def strip_clitics(token: str, *, article: bool = True) -> list[str]:
+    """The token and its forms with leading clitics (and optionally ال) removed."""
+    forms = [token]
+    for c in CLITICS:
+        if token.startswith(c) and len(token) - len(c) >= 2:
+            rest = token[len(c) :]
+            if c.endswith("ال") and not article:
+                continue
+            forms.append(rest)
+            if c.endswith("ال") or c == "لل":
+                forms.append("ال" + rest)
+    if article and token.startswith("ال") and len(token) > 4:
+        forms.append(token[2:])
+    return forms
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    tokens: tuple[str, ...]
+    stem: tuple[bool, ...]
+    label: str
+
+    def match_at(self, words: list[str], i: int, *, article: bool = True) -> bool:
+        if i + len(self.tokens) > len(words):
+            return False
+        for k, (tok, is_stem) in enumerate(zip(self.tokens, self.stem, strict=True)):
+            w = words[i + k]
+            forms = strip_clitics(w, article=article) if k == 0 else [w, *strip_clitics(w)]
+            if is_stem:
+                if not any(f.startswith(tok) for f in forms):
+                    return False
+            elif tok not in forms:
+                return False
+        return True
+
+
+def _terms(entries: list[Any], label: str) -> list[Term]:
+    out = []
+    for raw in entries:
+        text = normalize_term(str(raw)).replace("_", " ")
+        parts = text.split()
+        if not parts:
+            continue
+        out.append(
+            Term(
+                tuple(p.rstrip("*") for p in parts),
+                tuple(p.endswith("*") for p in parts),
+                label,
+            )
+        )
+    return out
+
+
+@dataclass
+class TermSet:
+    """Terms indexed by first token prefix, longest first, for fast matching."""
+
+    terms: list[Term] = field(default_factory=list)
+
+    def add(self, terms: list[Term]) -> None:
+        self.terms.extend(terms)
+        self.terms.sort(key=lambda t: -len(t.tokens))
+
+    def match(self, words: list[str], i: int, *, article: bool = True) -> Term | None:
+        for t in self.terms:
+            if t.match_at(words, i, article=article):
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    level: str
+    names: tuple[str, ...]
+
+    @property
+    def depth(self) -> int:
+        return self.id.count(".")
+
+
+@dataclass
+class Lexicon:
+    events: TermSet
+    event_kind: dict[str, str]
+    foil: TermSet
+    plan: TermSet
+    hypothetical: TermSet
+    update: TermSet
+    daily: TermSet
+    qualifiers: dict[str, TermSet]
+    entities: TermSet
+    entity_groups: TermSet
+    subgroups: TermSet
+    currencies: TermSet
+    measures: TermSet
+    attribution_verbs: TermSet
+    attribution_preps: TermSet
+    attribution_stop: set[str]
+    not_speaker: TermSet
+    duration: TermSet
+    identifier_before: TermSet
+    year_before: TermSet
+    time_before: TermSet
+    vague: dict[str, tuple[int, int]]
+    idioms: TermSet
+    months: TermSet
+    relative_time: dict[str, int]
+    relative_terms: TermSet
+    places: TermSet
+    not_places: TermSet
+    place_by_id: dict[str, Place]
+    key_level: str
+
+    def currencies_codes(self) -> set[str]:
+        return {t.label for t in self.currencies.terms}
+
+
+def _set(*groups: list[Term]) -> TermSet:
+    ts = TermSet()
+    for g in groups:
+        ts.add(g)
+    return ts
+
+
+def load_lexicon(config_dir: Path) -> Lexicon:
+    data = yaml.safe_load((config_dir / "lexicon.yaml").read_text(encoding="utf-8"))
+    gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
+    events = TermSet()
+    kinds: dict[str, str] = {}
+    for name, spec in data["events"].items():
+        events.add(_terms(spec["triggers"], name))
+        kinds[name] = spec.get("kind", "running")
+    q = data["qualifiers"]
+    places = TermSet()
+    by_id: dict[str, Place] = {}
+    for p in gaz["places"]:
+        place = Place(p["id"], p["level"], tuple(normalize_term(n) for n in p["names"]))
+        by_id[place.id] = place
+        places.add(_terms(list(place.names), place.id))
+    nc = data["not_counts"]
+    rel = {normalize_term(k): int(v) for k, v in data["relative_time"].items()}
+    return Lexicon(
+        events=events,
+        event_kind=kinds,
+        foil=_set(_terms(data["foil_cues"], "foil")),
+        plan=_set(_terms(data["plan_cues"], "plan")),
+        hypothetical=_set(_terms(data["hypothetical_cues"], "hyp")),
+        update=_set(_terms(data["update_cues"], "update")),
+        daily=_set(_terms(data["daily_cues"], "daily")),
+        qualifiers={k: _set(_terms(v, k)) for k, v in q.items()},
+        entities=_set(*[_terms(v, k) for k, v in data["entities"].items()]),
+        entity_groups=_set(*[_terms(v, k) for k, v in data["entity_groups"].items()]),
+        subgroups=_set(*[_terms(v, k) for k, v in data["subgroups"].items()]),
+        currencies=_set(*[_terms(v, k) for k, v in data["currencies"].items()]),
+        measures=_set(*[_terms(v, k) for k, v in data["measures"].items()]),
+        attribution_verbs=_set(_terms(data["attribution"]["verbs"], "verb")),
+        attribution_preps=_set(_terms(data["attribution"]["preps"], "prep")),
+        attribution_stop={normalize_term(s) for s in data["attribution"]["stop"]},
+        not_speaker=_set(_terms(data["attribution"].get("not_speaker", []), "not")),
+        duration=_set(_terms(nc["duration"], "duration")),
+        identifier_before=_set(_terms(nc["identifier_before"], "identifier")),
+        year_before=_set(_terms(nc["year_before"], "year")),
+        time_before=_set(_terms(nc["time_before"], "time")),
+        vague={normalize_term(k): (int(v[0]), int(v[1])) for k, v in nc["vague"].items()},
+        idioms=_set(_terms(nc["idioms"], "idiom")),
+        months=_set(*[_terms(v, str(k)) for k, v in data["months"].items()]),
+        relative_time=rel,
+        relative_terms=_set(*[_terms([k], k) for k in rel]),
+        places=places,
+        not_places=_set(_terms(gaz.get("not_places", []), "actor")),
+        place_by_id=by_id,
+        key_level=str(gaz.get("key_level", "admin1")),
+    )
+
+
+@lru_cache(maxsize=4)
+def default_lexicon(config_dir: str | None = None) -> Lexicon:
+    from monitor.settings import get_settings
+
+    return load_lexicon(Path(config_dir) if config_dir else get_settings().config_dir)
