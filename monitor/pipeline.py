@@ -1,0 +1,118 @@
+"""What the RQ jobs do: process an article into verdicts and alerts; deliver an alert."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import redis
+
+from monitor.alerts.ledger import AlertLedger, build_alert
+from monitor.alerts.routes import Route, load_routes
+from monitor.alerts.send import DeliveryError, send
+from monitor.claims.extract import extract_claims
+from monitor.facts.store import FactStore
+from monitor.ingest import Ingestor
+from monitor.keys import Keys
+from monitor.logs import get_logger
+from monitor.metrics import ALERTS_RAISED, CLAIMS, DELIVERIES, JOB_SECONDS, VERDICTS
+from monitor.models import Alert
+from monitor.queues import enqueue_delivery, make_queues
+from monitor.settings import Settings
+
+
+class Pipeline:
+    def __init__(self, client: redis.Redis, ns: str, settings: Settings):
+        self.r = client
+        self.keys = Keys(ns)
+        self.settings = settings
+        self.queues = make_queues(client, self.keys, settings)
+        self.facts = FactStore(
+            client, self.keys,
+            tolerance=settings.approx_tolerance, later_days=settings.later_state_days,
+        )
+        self.ledger = AlertLedger(client, self.keys)
+        self.ingestor = Ingestor(client, self.queues, settings)
+        self._routes: list[Route] | None = None
+
+    @property
+    def routes(self) -> list[Route]:
+        if self._routes is None:
+            self._routes = load_routes(self.settings.routes_path)
+        return self._routes
+
+    def process_article(self, article_id: str, job_id: str | None = None) -> list[Alert]:
+        """Extract, compare, decide, alert. Running it twice changes nothing the second time."""
+        log = get_logger(article_id=article_id, job_id=job_id)
+        started = time.perf_counter()
+        article = self.ingestor.load(article_id)
+        if article is None:
+            log.warning("article_missing")
+            return []
+        log = log.bind(feed=article.feed)
+        claims = extract_claims(article)
+        CLAIMS.inc(len(claims))
+        alerts: list[Alert] = []
+        for claim in claims:
+            if not claim.fact_key or claim.modality != "count":
+                continue
+            rec = self.facts.record(claim, article)
+            if not rec.already:
+                VERDICTS.labels(verdict=rec.record.verdict).inc()
+            log.info("verdict", fact_key=claim.fact_key, verdict=rec.record.verdict,
+                     figure=claim.text, already=rec.already)
+            alert = build_alert(rec)
+            if alert is None:
+                continue
+            # Even on a re-run the alert is offered again: `add` is idempotent, and
+            # deliveries missing after a crash are enqueued now.
+            if self.ledger.add(alert):
+                ALERTS_RAISED.labels(kind=alert.kind).inc()
+                log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
+                         kind=alert.kind)
+                alerts.append(alert)
+            else:
+                existing = self.ledger.get(alert.id)
+                alert = existing or alert
+            self.enqueue_deliveries(alert)
+        self.ingestor.done(article_id)
+        JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)
+        return alerts
+
+    def enqueue_deliveries(self, alert: Alert) -> None:
+        for route in self.routes:
+            if route.matches(alert) and not self.ledger.delivered(alert.id, route.name):
+                enqueue_delivery(self.queues, alert.id, route.name, self.settings)
+
+    def fact_url(self, alert: Alert) -> str | None:
+        base = self.settings.public_base_url.rstrip("/")
+        return f"{base}/facts/{alert.fact_key}" if base else None
+
+    def deliver(self, alert_id: str, route_name: str, *, final_attempt: bool,
+                job_id: str | None = None) -> None:
+        """Send one alert to one route; raise to let RQ retry, dead-letter on the last try."""
+        log = get_logger(alert_id=alert_id, route=route_name, job_id=job_id)
+        started = time.perf_counter()
+        if self.ledger.delivered(alert_id, route_name):
+            return
+        alert = self.ledger.get(alert_id)
+        route = next((r for r in self.routes if r.name == route_name), None)
+        if alert is None or route is None:
+            log.error("delivery_target_missing", alert_found=alert is not None)
+            return
+        try:
+            with httpx.Client(timeout=route.timeout) as client:
+                send(route, alert, client, self.fact_url(alert))
+        except DeliveryError as exc:
+            DELIVERIES.labels(route=route_name, outcome="failed").inc()
+            log.warning("delivery_failed", reason=str(exc), final=final_attempt or exc.permanent)
+            if final_attempt or exc.permanent:
+                self.ledger.dead_letter(alert_id, route_name, str(exc))
+                DELIVERIES.labels(route=route_name, outcome="dead_letter").inc()
+                return
+            raise
+        finally:
+            JOB_SECONDS.labels(job="deliver_alert").observe(time.perf_counter() - started)
+        self.ledger.mark_delivered(alert_id, route_name)
+        DELIVERIES.labels(route=route_name, outcome="delivered").inc()
+        log.info("alert_delivered")

@@ -1,0 +1,61 @@
+"""What `newsmon facts` shows: per fact, the current figure, who agrees, who disagrees, when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from monitor.models import ClaimRecord, Fact
+
+
+def figure(c: ClaimRecord | dict[str, Any]) -> str:
+    d = c if isinstance(c, dict) else c.model_dump()
+    low, high = d.get("low"), d.get("high")
+
+    def f(v: float) -> str:
+        return f"{int(v):,}" if v == int(v) else f"{v:,.2f}"
+
+    if low is not None and high is not None:
+        s = f(low) if low == high else f"{f(low)}–{f(high)}"
+    elif low is not None:
+        s = f"≥{f(low)}"
+    elif high is not None:
+        s = f"≤{f(high)}"
+    else:
+        s = "?"
+    return ("~" if d.get("approx") else "") + s
+
+
+def _who(c: ClaimRecord) -> str:
+    parts = [p for p in (c.attributed_to, c.outlet) if p]
+    return " / ".join(dict.fromkeys(parts)) or "unknown source"
+
+
+def fact_json(fact: Fact, claims: list[ClaimRecord]) -> dict[str, Any]:
+    current = next((c for c in claims if c.claim_id == fact.current_claim), None)
+    return {
+        "fact": fact.model_dump(mode="json"),
+        "current": figure(current) if current else None,
+        "agree": [_who(c) for c in claims if c.verdict in ("new", "confirms", "updates")],
+        "disagree": [_who(c) for c in claims if c.verdict == "contradicts"],
+        "timeline": [
+            {
+                "published": c.published.isoformat() if c.published else None,
+                "time": c.time,
+                "figure": figure(c),
+                "text": c.text,
+                "source": _who(c),
+                "verdict": c.verdict,
+                "url": c.url,
+            }
+            for c in claims
+        ],
+    }
+
+
+def fact_text(fact: Fact, claims: list[ClaimRecord]) -> str:
+    d = fact_json(fact, claims)
+    lines = [f"{fact.key}  current: {d['current']}  ({len(claims)} claims)"]
+    for t in d["timeline"]:
+        day = (t["published"] or "")[:10]
+        lines.append(f"  {day}  {t['figure']:>12}  {t['verdict']:<11} {t['source']}")
+    return "\n".join(lines)

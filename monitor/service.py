@@ -1,0 +1,114 @@
+"""The always-on service: poller, RQ workers, delivery, /metrics and /healthz; SIGTERM drains."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from typing import Any
+
+import redis
+
+from monitor.logs import get_logger
+from monitor.pipeline import Pipeline
+from monitor.settings import Settings
+
+
+def _probe(client: redis.Redis, pipeline: Pipeline) -> Any:
+    def depths() -> dict[str, int] | None:
+        try:
+            return {q.name: q.count for q in pipeline.queues.all}
+        except redis.RedisError:
+            return None
+
+    def healthy() -> tuple[bool, str]:
+        try:
+            client.ping()
+            return True, "ok\n"
+        except redis.RedisError as exc:
+            return False, f"redis unavailable: {type(exc).__name__}\n"
+
+    return depths, healthy
+
+
+def _worker_main(url: str, ns: str) -> None:
+    from monitor.redis_conn import connect
+    from monitor.settings import get_settings
+    from monitor.worker import make_worker
+
+    settings = get_settings()
+    client = connect(url)
+    pipeline = Pipeline(client, ns, settings)
+    make_worker(client, pipeline.queues).work(with_scheduler=True, logging_level="WARNING")
+
+
+def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = False,
+                once: bool = False) -> int:
+    from monitor.observe import serve
+    from monitor.redis_conn import connect, redis_url
+
+    log = get_logger(role="run" if poll and workers else "poll" if poll else "worker")
+    url = redis_url(settings)
+    client = connect(url)
+    pipeline = Pipeline(client, settings.namespace, settings)
+    _ = pipeline.routes  # a bad routes file fails here, at start-up, with its line
+    feeds = []
+    if poll:
+        from monitor.poller import load_feeds
+
+        feeds = load_feeds(settings.feeds_path)
+    depths, healthy = _probe(client, pipeline)
+    server = serve(settings.metrics_host, settings.metrics_port, depths, healthy)
+    log.info("started", feeds=len(feeds), workers=workers,
+             metrics_port=server.server_address[1], redis=url)
+    requeued = pipeline.ingestor.requeue_pending()
+    if requeued:
+        log.warning("requeued_pending_articles", count=requeued)
+
+    if not poll:
+        from monitor.worker import make_worker
+
+        if workers <= 1:
+            make_worker(client, pipeline.queues).work(
+                burst=burst, with_scheduler=not burst, logging_level="WARNING"
+            )
+            server.shutdown()
+            return 0
+
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_worker_main, args=(url, settings.namespace), daemon=False)
+             for _ in range(workers)]
+    for p in procs:
+        p.start()
+
+    stop = asyncio.Event()
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        if poll:
+            from monitor.poller import Poller
+
+            poller = Poller(client, feeds, pipeline.ingestor, keys=pipeline.keys,
+                            settings=settings)
+            if once:
+                await poller.poll_once()
+                return
+            await poller.run(stop)
+        else:
+            await stop.wait()
+
+    asyncio.run(main())
+    log.info("stopping", workers=len(procs))
+    for p in procs:
+        if p.pid:
+            os.kill(p.pid, signal.SIGTERM)  # RQ's warm shutdown: finish the job in hand
+    for p in procs:
+        p.join(settings.job_timeout + 10)
+        if p.is_alive():
+            p.kill()
+    server.shutdown()
+    log.info("stopped")
+    return 0

@@ -1,0 +1,1 @@
+"""RQ job entry points: thin wrappers that find their Redis and call monitor.pipeline."""

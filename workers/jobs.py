@@ -1,0 +1,38 @@
+"""The functions RQ runs, by dotted name, with JSON-only arguments."""
+
+from __future__ import annotations
+
+from rq import get_current_job
+
+from monitor.metrics import JOB_FAILURES
+from monitor.pipeline import Pipeline
+from monitor.settings import get_settings
+
+
+def _pipeline(ns: str) -> tuple[Pipeline, str | None, bool]:
+    job = get_current_job()
+    if job is None:  # called directly, e.g. from a test
+        from monitor.redis_conn import connect, redis_url
+
+        settings = get_settings()
+        return Pipeline(connect(redis_url(settings)), ns, settings), None, True
+    final = not job.retries_left
+    return Pipeline(job.connection, ns, get_settings()), job.id, final
+
+
+def process_article(article_id: str, ns: str = "newsmon") -> int:
+    pipeline, job_id, _ = _pipeline(ns)
+    try:
+        return len(pipeline.process_article(article_id, job_id=job_id))
+    except Exception:
+        JOB_FAILURES.labels(job="process_article").inc()
+        raise
+
+
+def deliver_alert(alert_id: str, route: str, ns: str = "newsmon") -> None:
+    pipeline, job_id, final = _pipeline(ns)
+    try:
+        pipeline.deliver(alert_id, route, final_attempt=final, job_id=job_id)
+    except Exception:
+        JOB_FAILURES.labels(job="deliver_alert").inc()
+        raise
