@@ -21,7 +21,8 @@ CLITICS = (
 )
 
 
-def strip_clitics(token: str, *, article: bool = True) -> list[str]:
+@lru_cache(maxsize=65536)
+def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
     """The token and its forms with leading clitics (and optionally ال) removed."""
     forms = [token]
     for c in CLITICS:
@@ -34,7 +35,7 @@ def strip_clitics(token: str, *, article: bool = True) -> list[str]:
                 forms.append("ال" + rest)
     if article and token.startswith("ال") and len(token) > 4:
         forms.append(token[2:])
-    return forms
+    return tuple(dict.fromkeys(forms))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,7 @@ class Term:
             return False
         for k, (tok, is_stem) in enumerate(zip(self.tokens, self.stem, strict=True)):
             w = words[i + k]
-            forms = strip_clitics(w, article=article) if k == 0 else [w, *strip_clitics(w)]
+            forms = strip_clitics(w, article=article) if k == 0 else strip_clitics(w)
             if is_stem:
                 if not any(f.startswith(tok) for f in forms):
                     return False
@@ -76,16 +77,36 @@ def _terms(entries: list[Any], label: str) -> list[Term]:
 
 @dataclass
 class TermSet:
-    """Terms indexed by first token prefix, longest first, for fast matching."""
+    """Terms indexed by their first token (exact) or its stem, longest terms first."""
 
     terms: list[Term] = field(default_factory=list)
+    _exact: dict[str, list[Term]] = field(default_factory=dict)
+    _stems: dict[str, list[Term]] = field(default_factory=dict)
 
     def add(self, terms: list[Term]) -> None:
         self.terms.extend(terms)
         self.terms.sort(key=lambda t: -len(t.tokens))
+        self._exact.clear()
+        self._stems.clear()
+        for t in self.terms:
+            index = self._stems if t.stem[0] else self._exact
+            index.setdefault(t.tokens[0], []).append(t)
+
+    def _candidates(self, word: str, article: bool) -> list[Term]:
+        found: list[Term] = []
+        for form in strip_clitics(word, article=article):
+            found.extend(self._exact.get(form, ()))
+            if self._stems:
+                for n in range(2, len(form) + 1):
+                    found.extend(self._stems.get(form[:n], ()))
+        return found
 
     def match(self, words: list[str], i: int, *, article: bool = True) -> Term | None:
-        for t in self.terms:
+        cands = self._candidates(words[i], article)
+        if not cands:
+            return None
+        cands.sort(key=lambda t: -len(t.tokens))
+        for t in cands:
             if t.match_at(words, i, article=article):
                 return t
         return None

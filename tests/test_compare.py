@@ -1,0 +1,66 @@
+"""DESIGN.md's comparison semantics, as pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from monitor.facts.compare import decide, overlaps
+from monitor.models import ClaimRecord
+
+
+def rec(low: float | None, high: float | None, *, approx: bool = False, who: str = "A",
+        outlet: str = "o1", day: int = 1, month: int = 1, cue: bool = False,
+        scope: str = "total", event: str = "killed", verdict: str = "new",
+        cid: str | None = None) -> ClaimRecord:
+    published = datetime(2026, month, day, 9, tzinfo=UTC)
+    return ClaimRecord(
+        article_id="a", text="x", start=0, end=1, low=low, high=high, approx=approx,
+        unit="person", event=event, sentence="s", fact_key="k", scope=scope,
+        time=published.date().isoformat(), attributed_to=who, outlet=outlet,
+        published=published, update_cue=cue, claim_id=cid or f"c{low}{high}{who}{day}",
+        verdict=verdict,  # type: ignore[arg-type]
+    )
+
+
+TOL = dict(tolerance=0.1, later_state_days=14)
+
+
+def test_intervals() -> None:
+    assert overlaps(rec(1500, 1500, approx=True), rec(1400, 1400), 0.1)
+    assert not overlaps(rec(1500, 1500, approx=True), rec(120, 120), 0.1)
+    assert overlaps(rec(5700, None), rec(6000, 6000, approx=True), 0.1)
+    assert overlaps(rec(900, None), rec(912, 912), 0.1)
+    assert overlaps(rec(100, 300), rec(150, 150), 0.1)
+    assert not overlaps(rec(None, 40), rec(41, 41), 0.1)
+
+
+def test_first_claim_is_new_and_agreement_confirms() -> None:
+    first = rec(6000, 6000, approx=True)
+    assert decide(first, None, [], **TOL).verdict == "new"
+    again = rec(6000, 6000, who="B", day=2)
+    assert decide(again, first, [first], **TOL).verdict == "confirms"
+
+
+def test_disagreement_between_sources_is_a_contradiction() -> None:
+    a = rec(1500, 1500, approx=True, who="SDF", scope="2026-01", event="escaped")
+    b = rec(120, 120, who="Interior Ministry", scope="2026-01", event="escaped")
+    d = decide(b, a, [a], **TOL)
+    assert d.verdict == "contradicts" and d.compared_with is a
+
+
+def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> None:
+    old = rec(100, 300, who="estimates", day=1)
+    assert decide(rec(5700, None, who="report", day=3, cue=True), old, [old], **TOL).verdict \
+        == "updates"
+    assert decide(rec(400, 400, who="estimates", day=3), old, [old], **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", month=3), old, [old], **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", day=3), old, [old], **TOL).verdict == "contradicts"
+
+
+def test_an_old_report_arriving_late_never_updates_backwards() -> None:
+    first = rec(100, 100, who="a", month=1)
+    newer = rec(500, 500, who="b", month=3, cue=True, verdict="updates")
+    late = rec(50, 50, who="c", month=2, cue=True)
+    d = decide(late, newer, [first, newer], **TOL)
+    assert d.verdict != "updates" and not d.becomes_current
+    assert d.compared_with is first
