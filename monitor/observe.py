@@ -49,7 +49,7 @@ def fold_dead_process(pid: int, archive_id: str) -> None:
             continue
         archive = MmapedDict(os.path.join(directory, f"{typ}_archive{archive_id}.db"))
         try:
-            for key, value, ts in MmapedDict.read_all_values_from_file(src):
+            for key, value, ts, _pos in MmapedDict.read_all_values_from_file(src):
                 old, _ = archive.read_value(key)
                 archive.write_value(key, old + value, ts)
         finally:
@@ -77,22 +77,23 @@ class _QueueCollector:
         yield q
 
 
-def registry(probe: Callable[[], dict[str, int] | None]) -> object:
+def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None) -> object:
     from prometheus_client import CollectorRegistry, multiprocess
 
     reg = CollectorRegistry()
-    if os.environ.get(MULTIPROC_ENV):
-        multiprocess.MultiProcessCollector(reg)
+    path = path or os.environ.get(MULTIPROC_ENV)
+    if path:
+        multiprocess.MultiProcessCollector(reg, path=path)
     reg.register(_QueueCollector(probe))  # type: ignore[arg-type]
     return reg
 
 
 def serve(host: str, port: int, probe: Callable[[], dict[str, int] | None],
-          healthy: Callable[[], tuple[bool, str]]) -> ThreadingHTTPServer:
+          healthy: Callable[[], tuple[bool, str]], path: str | None = None) -> ThreadingHTTPServer:
     """Start /metrics and /healthz in a daemon thread; returns the server (port 0 = any)."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-    reg = registry(probe)
+    reg = registry(probe, path)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -8,17 +8,27 @@ import redis
 from rq import Worker
 from rq.serializers import JSONSerializer
 
+from monitor.logs import get_logger
 from monitor.observe import fold_dead_process
 from monitor.queues import Queues
 
 
 class NewsmonWorker(Worker):
+    def fork_work_horse(self, job, queue):  # type: ignore[no-untyped-def]
+        super().fork_work_horse(job, queue)
+        self._last_horse = self._horse_pid  # RQ resets _horse_pid once the horse is reaped
+
     def execute_job(self, job, queue):  # type: ignore[no-untyped-def]
+        self._last_horse = 0
         try:
             super().execute_job(job, queue)
         finally:
-            if self._horse_pid:
-                fold_dead_process(self._horse_pid, archive_id=str(os.getpid()))
+            if self._last_horse:
+                try:
+                    fold_dead_process(self._last_horse, archive_id=str(os.getpid()))
+                except (OSError, ValueError) as exc:  # metrics must never stop the work
+                    get_logger(pid=self._last_horse).warning("metrics_fold_failed",
+                                                             error=str(exc))
 
 
 def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) -> NewsmonWorker:

@@ -163,6 +163,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 m.low, m.high, m.value = low, second.value, None
                 m.kind = "range"
                 m.last, m.end = second.last, toks[second.last].end
+                if i > 0 and words[i - 1] == "بين":
+                    m.start = toks[i - 1].start
                 j = second.last + 1
         _classify(doc, m, j)
         out.append(m)

@@ -58,7 +58,7 @@ class FactStore:
                     if stored is not None:
                         pipe.unwatch()
                         old = ClaimRecord.model_validate_json(stored)
-                        prev = self._claim(pipe, ckey, old.compared_with)
+                        prev = self._claim(ckey, old.compared_with)
                         return Recorded(old, prev, fact, old.verdict, True)
                     history = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)]
                     current = next(
@@ -84,11 +84,10 @@ class FactStore:
                 except redis.WatchError:
                     continue
 
-    @staticmethod
-    def _claim(pipe: redis.client.Pipeline, ckey: str, claim_id: str | None) -> ClaimRecord | None:
+    def _claim(self, ckey: str, claim_id: str | None) -> ClaimRecord | None:
         if not claim_id:
             return None
-        raw = pipe.hget(ckey, claim_id)
+        raw = self.r.hget(ckey, claim_id)
         return ClaimRecord.model_validate_json(raw) if raw else None
 
     @staticmethod

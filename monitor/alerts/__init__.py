@@ -1,0 +1,1 @@
+"""Alerts: building, storing, rendering and delivering contradictions and updates."""
