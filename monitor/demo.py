@@ -38,7 +38,7 @@ def seeds_feeds(articles: list[Article], base: str) -> dict[str, bytes]:
             body = "".join(f"<p>{escape(p)}</p>" for p in a.text.split("\n") if p.strip())
             parts.append(
                 f"<item><title>{escape(a.title or '')}</title>"
-                f"<link>{base}/articles/{a.id}</link>"
+                f"<link>{escape(a.url or f'{base}/articles/{a.id}')}</link>"
                 f'<guid isPermaLink="false">seed:{a.id}</guid>'
                 f"<pubDate>{pub}</pubDate>"
                 f"<content:encoded>{escape(body)}</content:encoded></item>"

@@ -1,0 +1,151 @@
+"""Poll every due feed with bounded concurrency; back off failing feeds, never drop them."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import httpx
+import redis
+
+from monitor.keys import Keys
+from monitor.logs import get_logger
+from monitor.metrics import ARTICLES, FEED_FAILURES, FEED_POLLS
+from monitor.models import Article
+from monitor.poller.config import FeedConfig
+from monitor.poller.fetcher import fetch
+from monitor.poller.parser import parse_feed
+from monitor.poller.state import FeedState
+from monitor.settings import Settings
+
+Sink = Callable[[Article], str]
+
+
+@dataclass
+class PollReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    articles: Counter[str] = field(default_factory=Counter)
+
+
+def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
+    """Exponential backoff with jitter, so many failing feeds never retry in the same second."""
+    delay = min(cap, base * 2 ** max(0, failures - 1))
+    return rng.uniform(delay / 2, delay)
+
+
+class Poller:
+    def __init__(self, client: redis.Redis, feeds: list[FeedConfig], sink: Sink, *, keys: Keys,
+                 settings: Settings, concurrency: int = 16, per_host: int = 2,
+                 rng: random.Random | None = None):
+        self.r = client
+        self.feeds = feeds
+        self.sink = sink
+        self.keys = keys
+        self.settings = settings
+        self.limit = asyncio.Semaphore(concurrency)
+        self.per_host = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self.rng = rng or random.Random()
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlparse(url).netloc or "local"
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.per_host)
+        return self._hosts[host]
+
+    async def poll_once(self, now: float | None = None) -> PollReport:
+        """Poll every feed that is due; one failing feed never stops the others."""
+        now = time.time() if now is None else now
+        report = PollReport()
+        headers = {"User-Agent": self.settings.user_agent}
+        async with httpx.AsyncClient(headers=headers, timeout=self.settings.http_timeout) as c:
+            due = []
+            for feed in self.feeds:
+                state = FeedState.load(self.r, self.keys, feed.name)
+                if not state.retired and state.next_poll_at <= now:
+                    due.append((feed, state))
+            await asyncio.gather(*(self._poll(c, f, s, now, report) for f, s in due))
+        return report
+
+    async def _poll(self, client: httpx.AsyncClient, feed: FeedConfig, state: FeedState,
+                    now: float, report: PollReport) -> None:
+        log = get_logger(feed=feed.name)
+        url = state.url or feed.url
+        async with self.limit, self._host_limit(url):
+            result = await fetch(client, url, etag=state.etag, last_modified=state.last_modified,
+                                 max_bytes=self.settings.max_feed_bytes,
+                                 timeout=self.settings.http_timeout)
+        outcome = result.outcome
+        if result.new_url:
+            log.warning("feed_moved", new_url=result.new_url)
+            state.url = result.new_url
+            FEED_POLLS.labels(outcome="moved").inc()
+        if outcome == "ok":
+            parsed = parse_feed(result.body, feed, result.final_url)
+            if parsed.malformed:
+                FEED_POLLS.labels(outcome="malformed").inc()
+                log.warning("feed_malformed", reason=parsed.reason,
+                            entries=len(parsed.articles))
+                if not parsed.articles:
+                    outcome = "error"
+                    result.reason = f"malformed feed: {parsed.reason}"
+            if parsed.rejected:
+                ARTICLES.labels(outcome="rejected").inc(parsed.rejected)
+            if outcome == "ok":
+                for article in parsed.articles:
+                    try:
+                        report.articles[self.sink(article)] += 1
+                    except redis.RedisError as exc:
+                        # Keep the ETag unchanged: the next poll fetches these entries again.
+                        log.error("sink_failed", error=type(exc).__name__)
+                        outcome, result.reason = "error", "could not store articles"
+                        break
+                if outcome == "ok":
+                    state.etag, state.last_modified = result.etag, result.last_modified
+        if outcome in ("ok", "not_modified"):
+            state.consecutive_failures = 0
+            state.last_error = None
+            state.next_poll_at = now + feed.interval
+        elif outcome == "gone":
+            state.retired = True
+            state.last_error = result.reason
+            log.warning("feed_retired", reason=result.reason)
+        else:
+            state.consecutive_failures += 1
+            state.last_error = result.reason
+            delay = backoff_delay(state.consecutive_failures, self.settings.backoff_base,
+                                  self.settings.backoff_cap, self.rng)
+            if outcome == "rate_limited" and result.retry_after is not None:
+                delay = max(delay, result.retry_after, feed.interval)
+            state.next_poll_at = now + delay
+            log.warning("feed_failed", outcome=outcome, reason=result.reason,
+                        failures=state.consecutive_failures, retry_in=round(delay, 1))
+        FEED_POLLS.labels(outcome=outcome).inc()
+        FEED_FAILURES.labels(feed=feed.name).set(state.consecutive_failures)
+        report.outcomes[outcome] += 1
+        state.save(self.r, self.keys, feed.name)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set, waking for the next due feed (at most a second late)."""
+        while not stop.is_set():
+            try:
+                await self.poll_once()
+            except redis.RedisError as exc:
+                get_logger().error("poller_redis_error", error=type(exc).__name__)
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self._sleep())
+            except TimeoutError:
+                pass
+
+    def _sleep(self) -> float:
+        try:
+            states = [FeedState.load(self.r, self.keys, f.name) for f in self.feeds]
+        except redis.RedisError:
+            return 1.0
+        due = [s.next_poll_at for s in states if not s.retired]
+        return max(0.05, min(1.0, min(due, default=time.time() + 1) - time.time()))
