@@ -99,7 +99,7 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     # Feeds answer in any order; the story is told in published order.
     for article in by_published(fetched):
         pipeline.ingestor.ingest(article)
-    drain(client, pipeline.queues)
+    drain(client, pipeline.queues, settings)
     alerts = pipeline.ledger.all()
     facts = list(pipeline.facts.all())
 

@@ -40,7 +40,7 @@ def replay(client: redis.Redis, ns: str, articles: list[Article], settings: Sett
         )
         bar.start()
     try:
-        drain(client, pipeline.queues)
+        drain(client, pipeline.queues, settings)
     finally:
         stop.set()
         if bar:

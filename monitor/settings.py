@@ -65,6 +65,20 @@ class Settings(BaseSettings):
         return self.routes_file or self.config_dir / "routes.yaml"
 
 
-@lru_cache(maxsize=1)
+_active: Settings | None = None
+
+
 def get_settings() -> Settings:
+    """The process's settings: from the environment, unless `activate` chose others."""
+    return _active or _from_env()
+
+
+@lru_cache(maxsize=1)
+def _from_env() -> Settings:
     return Settings()
+
+
+def activate(settings: Settings) -> None:
+    """Make `settings` the process's own; RQ work horses forked afterwards inherit them."""
+    global _active
+    _active = settings

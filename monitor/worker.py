@@ -11,6 +11,7 @@ from rq.serializers import JSONSerializer
 from monitor.logs import get_logger
 from monitor.observe import fold_dead_process
 from monitor.queues import Queues
+from monitor.settings import Settings, activate
 
 
 class NewsmonWorker(Worker):
@@ -40,8 +41,11 @@ def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) ->
     )
 
 
-def drain(client: redis.Redis, queues: Queues, *, max_rounds: int = 50) -> None:
+def drain(client: redis.Redis, queues: Queues, settings: Settings | None = None, *,
+          max_rounds: int = 50) -> None:
     """Run burst workers until both queues are empty (an alert job may follow an article job)."""
+    if settings is not None:
+        activate(settings)
     for _ in range(max_rounds):
         worker = make_worker(client, queues)
         worker.work(burst=True, logging_level="WARNING", with_scheduler=False)

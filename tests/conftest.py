@@ -10,6 +10,7 @@ import pytest
 import redis
 
 from monitor.redis_conn import EmbeddedRedis, free_port
+from tests.httpserver import LocalServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.exists():
@@ -43,3 +44,10 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.skip(f"../shared is absent ({SHARED}); corpus tests need it")
     return SHARED
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalServer]:
+    server = LocalServer().start()
+    yield server
+    server.stop()

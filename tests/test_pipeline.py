@@ -46,7 +46,7 @@ def test_a_job_run_twice_raises_one_alert(redis_client: redis.Redis, tmp_path: P
     pipeline = Pipeline(redis_client, "t-twice", s)
     for article in seed_articles():
         pipeline.ingestor.ingest(article)
-    drain(redis_client, pipeline.queues)
+    drain(redis_client, pipeline.queues, s)
     alerts = pipeline.ledger.all()
     facts_before = {f.key: len(c) for f, c in pipeline.facts.all()}
     stream_len = redis_client.xlen(pipeline.keys.alert_stream())
@@ -60,7 +60,7 @@ def test_a_job_run_twice_raises_one_alert(redis_client: redis.Redis, tmp_path: P
     )
     # And once more directly.
     assert pipeline.process_article(last.id) == []
-    drain(redis_client, pipeline.queues)
+    drain(redis_client, pipeline.queues, s)
     assert redis_client.xlen(pipeline.keys.alert_stream()) == stream_len
     assert {f.key: len(c) for f, c in pipeline.facts.all()} == facts_before
     assert [a.id for a in pipeline.ledger.all()] == [a.id for a in alerts]
@@ -90,3 +90,30 @@ def test_duplicates_and_revisions(redis_client: redis.Redis, tmp_path: Path) -> 
     revised = article.model_copy(update={"text": article.text.replace("100", "400")})
     assert pipeline.ingestor.ingest(revised) == "revised"
     assert pipeline.queues.articles.count == 2
+
+
+def test_alerts_reach_a_signed_webhook_and_slack_through_rq(
+    redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.test_alert_delivery import SECRET, independent_verify
+
+    http_server.routes["/hook"] = lambda req: (200, {}, b"ok")
+    http_server.routes["/slack"] = lambda req: (200, {}, b"ok")
+    monkeypatch.setenv("T_PIPE_SECRET", SECRET)
+    monkeypatch.setenv("T_PIPE_SLACK", http_server.url("/slack"))
+    routes = (
+        "routes:\n"
+        f"  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
+        "secret_env: T_PIPE_SECRET}\n"
+        "  - {name: slack, type: slack, url_env: T_PIPE_SLACK, kinds: [contradiction]}\n"
+    )
+    alerts = replay(redis_client, "t-hook", seed_articles(), settings(tmp_path, routes))
+    hooks = [r for r in http_server.requests if r.path == "/hook"]
+    slack = [r for r in http_server.requests if r.path == "/slack"]
+    assert sorted(r.headers["webhook-id"] for r in hooks) == sorted(a.id for a in alerts)
+    assert all(independent_verify(SECRET, r) for r in hooks)
+    kinds = {a.kind for a in alerts}
+    assert kinds == {"contradiction", "update"}
+    assert len(slack) == sum(a.kind == "contradiction" for a in alerts)
+    assert all(json.loads(r.body)["text"] for r in slack)
