@@ -55,7 +55,7 @@ class LocalServer:
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            do_GET = do_POST = _handle  # noqa: N815
+            do_GET = do_POST = _handle
 
             def log_message(self, *args: object) -> None:
                 return
