@@ -47,8 +47,9 @@ class Poller:
         self.sink = sink
         self.keys = keys
         self.settings = settings
-        self.limit = asyncio.Semaphore(concurrency)
+        self.concurrency = concurrency
         self.per_host = per_host
+        self.limit = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.rng = rng or random.Random()
 
@@ -62,6 +63,9 @@ class Poller:
         """Poll every feed that is due; one failing feed never stops the others."""
         now = time.time() if now is None else now
         report = PollReport()
+        # Semaphores belong to one event loop: make them for this poll.
+        self.limit = asyncio.Semaphore(self.concurrency)
+        self._hosts = {}
         headers = {"User-Agent": self.settings.user_agent}
         async with httpx.AsyncClient(headers=headers, timeout=self.settings.http_timeout) as c:
             due = []
