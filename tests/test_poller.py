@@ -22,9 +22,11 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>t</title><link>http://x/</link><description>d</description>
 <item><title>مقتل 12 شخصا في غارة</title><link>http://x/a?utm_source=rss</link>
 <guid>http://x/a</guid><pubDate>Mon, 19 Feb 2024 10:00:00 +0000</pubDate>
-<description>&lt;p&gt;قال مسؤول إن 12 شخصا قتلوا.&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
+<description>&lt;p&gt;قال مسؤول إن 12 شخصا قتلوا.&lt;/p&gt;
+&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
 <item><title>نزوح 300 أسرة</title><link>http://x/b</link>
-<pubDate>Sun, 18 Feb 2024 10:00:00 +0000</pubDate><description>نزحت نحو 300 أسرة.</description></item>
+<pubDate>Sun, 18 Feb 2024 10:00:00 +0000</pubDate>
+<description>نزحت نحو 300 أسرة.</description></item>
 </channel></rss>""".encode()
 
 
