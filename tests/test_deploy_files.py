@@ -1,0 +1,106 @@
+"""docker-compose.yml, Prometheus and Grafana files: structure, and metric names that exist.
+
+No Docker engine runs here, so the files are checked as data: what compose needs to run
+newsmon safely, and that every metric a dashboard or rule names is one newsmon exports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import monitor.metrics as metrics
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+NEWSMON_SERVICES = ("poller", "worker")
+
+
+def seconds(value: str) -> int:
+    total = 0
+    for amount, unit in re.findall(r"(\d+)([hms])", value):
+        total += int(amount) * {"h": 3600, "m": 60, "s": 1}[unit]
+    return total
+
+
+def exported_names() -> set[str]:
+    names = {"newsmon_redis_up", "newsmon_queue_depth"}  # from observe._QueueCollector
+    for obj in vars(metrics).values():
+        name = getattr(obj, "_name", None)
+        if isinstance(name, str) and name.startswith("newsmon_"):
+            names.add(name)
+    return names
+
+
+def used_names(text: str) -> set[str]:
+    out = set()
+    for name in re.findall(r"newsmon_[a-z_]+", text):
+        out.add(re.sub(r"_(bucket|count|sum|total)$", "", name))
+    return out
+
+
+def test_services_and_redis() -> None:
+    services: dict[str, Any] = COMPOSE["services"]
+    assert {"redis", "poller", "worker", "prometheus", "grafana"} <= set(services)
+    redis = services["redis"]
+    assert redis["image"].startswith("redis:7")
+    command = " ".join(redis["command"])
+    assert "--appendonly yes" in command and "--requirepass" in command
+    assert "healthcheck" in redis and redis["restart"] == "unless-stopped"
+
+
+def test_newsmon_services_are_safe_to_run_and_scale() -> None:
+    for name in NEWSMON_SERVICES:
+        svc = COMPOSE["services"][name]
+        assert "healthcheck" in svc and svc["restart"] in ("unless-stopped", "always"), name
+        assert seconds(svc["stop_grace_period"]) >= 120, name  # ≥ the job timeout
+        assert re.match(r"redis://:\$\{REDIS_PASSWORD[^}]*\}@redis:6379", svc["environment"]
+                        ["REDIS_URL"]), name
+        assert svc["depends_on"]["redis"]["condition"] == "service_healthy"
+    worker = COMPOSE["services"]["worker"]
+    assert "container_name" not in worker and "ports" not in worker  # --scale worker=N
+
+
+def test_bind_mounts_exist() -> None:
+    for name, svc in COMPOSE["services"].items():
+        for volume in svc.get("volumes", []):
+            host = volume.split(":")[0]
+            if host.startswith("."):
+                assert (ROOT / host).exists(), f"{name}: {host}"
+
+
+def test_prometheus_scrapes_newsmon_and_loads_rules() -> None:
+    prom = yaml.safe_load((ROOT / "config/prometheus/prometheus.yml").read_text())
+    jobs = {j["job_name"]: j for j in prom["scrape_configs"]}
+    assert jobs["newsmon-poller"]["static_configs"][0]["targets"] == ["poller:9108"]
+    dns = jobs["newsmon-worker"]["dns_sd_configs"][0]
+    assert dns["names"] == ["worker"] and dns["port"] == 9108
+    assert prom["rule_files"] == ["/etc/prometheus/rules/*.yml"]
+    mounts = COMPOSE["services"]["prometheus"]["volumes"]
+    assert "./config/prometheus/rules:/etc/prometheus/rules:ro" in mounts
+    rules = yaml.safe_load((ROOT / "config/prometheus/rules/newsmon.yml").read_text())
+    names = {r["alert"] for g in rules["groups"] for r in g["rules"]}
+    assert {"NewsmonFeedFailing", "NewsmonQueueGrowing", "NewsmonNoNewArticles",
+            "NewsmonDeliveryFailures"} <= names
+
+
+def test_dashboard_and_rules_name_only_exported_metrics() -> None:
+    dash = json.loads((ROOT / "config/grafana/dashboards/newsmon.json").read_text())
+    assert dash["uid"] == "newsmon"
+    exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
+    assert exprs and all(e.strip() for e in exprs)
+    rules_text = (ROOT / "config/prometheus/rules/newsmon.yml").read_text()
+    used = used_names("\n".join(exprs)) | used_names(rules_text)
+    assert used, "no metric names found"
+    assert used <= exported_names(), used - exported_names()
+
+
+def test_dockerfile_runs_as_a_user_with_a_healthcheck() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    assert "HEALTHCHECK" in text
+    users = re.findall(r"^USER\s+(\S+)", text, re.M)
+    assert users and users[-1] not in ("root", "0")
