@@ -15,12 +15,19 @@ from pathlib import Path
 from typing import Any
 
 
-def _common(settings_only: bool = False) -> Any:
+def _common(quiet: bool = False) -> Any:
+    """Settings and logging. `quiet` commands talk to a person on stdout: only warnings on
+    stderr unless NEWSMON_LOG_LEVEL says otherwise."""
+    import os
+
     from monitor import logs
     from monitor.settings import get_settings
 
     settings = get_settings()
-    logs.configure(settings.log_level, settings.log_json)
+    level = settings.log_level
+    if quiet and "NEWSMON_LOG_LEVEL" not in os.environ:
+        level = "WARNING"
+    logs.configure(level, settings.log_json)
     return settings
 
 
@@ -31,8 +38,7 @@ def _connect(settings: Any) -> Any:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    settings = _common()
-    del settings
+    _common(quiet=True)
     from monitor.claims.extract import all_numbers, extract_claims
     from monitor.sources import SourceError, load_inputs
 
@@ -88,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from monitor.observe import prepare_metrics_dir
 
     prepare_metrics_dir(None, clean=True)
-    settings = _common()
+    settings = _common(quiet=True)
     from monitor.demo import run_demo
 
     return run_demo(settings, serve=args.serve)

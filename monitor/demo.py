@@ -38,7 +38,7 @@ def seeds_feeds(articles: list[Article], base: str) -> dict[str, bytes]:
             body = "".join(f"<p>{escape(p)}</p>" for p in a.text.split("\n") if p.strip())
             parts.append(
                 f"<item><title>{escape(a.title or '')}</title>"
-                f"<link>{escape(a.url or f'{base}/articles/{a.id}')}</link>"
+                f"<link>{base}/articles/{a.id}</link>"
                 f'<guid isPermaLink="false">seed:{a.id}</guid>'
                 f"<pubDate>{pub}</pubDate>"
                 f"<content:encoded>{escape(body)}</content:encoded></item>"
@@ -82,8 +82,13 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     pipeline = Pipeline(client, ns, settings)
 
     seeds = load_dir(settings.seeds_dir)
-    server = serve_feeds(seeds_feeds(seeds, "http://127.0.0.1"))
+    docs: dict[str, bytes] = {}
+    server = serve_feeds(docs)
     port = server.server_address[1]
+    base = f"http://127.0.0.1:{port}"
+    docs.update(seeds_feeds(seeds, base))
+    # The articles themselves, so the links in the alerts open while the demo runs.
+    docs.update({f"/articles/{a.id}": a.full_text.encode("utf-8") for a in seeds})
     feeds = [
         FeedConfig(name=outlet, url=f"http://127.0.0.1:{port}/feeds/{outlet}.xml", outlet=outlet)
         for outlet in sorted({a.outlet or "seeds" for a in seeds})
@@ -104,6 +109,8 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     facts = list(pipeline.facts.all())
 
     out = sys.stdout
+    if serve:
+        out.write(f"Articles and feeds are served at {base}/ until Ctrl-C.\n")
     out.write(
         f"newsmon demo: {len(feeds)} feeds polled, {len(fetched)} articles, "
         f"{sum(len(c) for _, c in facts)} claims on {len(facts)} facts, "
@@ -111,15 +118,14 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     )
     for alert in alerts:
         out.write(console_text(alert) + "\n\n")
-    server.shutdown()
     if serve:
-        out.write("Serving until Ctrl-C.\n")
         out.flush()
         try:
             while True:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+    server.shutdown()
     if not embedded:
         drop_namespace(client, ns)
     return 0

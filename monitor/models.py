@@ -93,6 +93,7 @@ class Fact(BaseModel):
     entity: str | None
     unit: str
     location: str | None
+    location_name: str | None = None
     scope: str
     current_low: float | None = None
     current_high: float | None = None

@@ -53,7 +53,7 @@ def fact_label(alert: Alert) -> str:
     f = alert.fact
     event = EVENT_LABEL.get(f.get("event") or "", f.get("event") or "figure")
     thing = f.get("entity") or f.get("unit") or ""
-    where = f.get("location") or ""
+    where = f.get("location_name") or f.get("location") or ""
     scope = f.get("scope") or ""
     parts = [event]
     if thing:

@@ -117,6 +117,7 @@ class Place:
     id: str
     level: str
     names: tuple[str, ...]
+    label: str  # the first name as the gazetteer writes it, for people to read
 
     @property
     def depth(self) -> int:
@@ -156,6 +157,10 @@ class Lexicon:
     place_by_id: dict[str, Place]
     key_level: str
 
+    def place_label(self, place_id: str | None) -> str | None:
+        place = self.place_by_id.get(place_id or "")
+        return place.label if place else None
+
     def currencies_codes(self) -> set[str]:
         return {t.label for t in self.currencies.terms}
 
@@ -179,7 +184,8 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     places = TermSet()
     by_id: dict[str, Place] = {}
     for p in gaz["places"]:
-        place = Place(p["id"], p["level"], tuple(normalize_term(n) for n in p["names"]))
+        place = Place(p["id"], p["level"], tuple(normalize_term(n) for n in p["names"]),
+                      str(p["names"][0]))
         by_id[place.id] = place
         places.add(_terms(list(place.names), place.id))
     nc = data["not_counts"]

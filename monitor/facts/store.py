@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import redis
 
+from monitor.claims.lexicon import default_lexicon
 from monitor.facts.compare import Decision, decide, when
 from monitor.keys import Keys
 from monitor.models import Article, Claim, ClaimRecord, Fact
@@ -101,6 +102,7 @@ class FactStore:
             entity=claim.entity,
             unit=claim.unit,
             location=claim.location,
+            location_name=default_lexicon().place_label(claim.location),
             scope=claim.scope,
         )
 
