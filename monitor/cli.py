@@ -101,7 +101,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
-    settings = _common()
+    settings = _common(quiet=True)
     from monitor.facts.store import FactStore
     from monitor.keys import Keys
     from monitor.report import fact_json, fact_text
@@ -117,7 +117,7 @@ def cmd_facts(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    settings = _common()
+    settings = _common(quiet=True)
     from monitor.alerts.ledger import AlertLedger
     from monitor.alerts.render import console_text
     from monitor.keys import Keys
@@ -237,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `newsmon facts | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
     except _config_errors() as exc:
         print(f"newsmon: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -77,8 +77,10 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     started = time.monotonic()
     embedded = settings.redis_url is None
     client = connect(redis_url(settings))
-    # On a shared Redis the demo keeps to a namespace of its own and removes it afterwards.
-    ns = settings.namespace if embedded else f"demo-{uuid.uuid4().hex[:8]}"
+    # The demo keeps to a namespace of its own, started afresh: on the embedded server it
+    # stays for `newsmon facts --namespace demo`; on a shared Redis it is removed after.
+    ns = "demo" if embedded else f"demo-{uuid.uuid4().hex[:8]}"
+    drop_namespace(client, ns)
     pipeline = Pipeline(client, ns, settings)
 
     seeds = load_dir(settings.seeds_dir)
@@ -109,6 +111,9 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     facts = list(pipeline.facts.all())
 
     out = sys.stdout
+    if embedded:
+        out.write("The facts and alerts stay on the embedded server: "
+                  "`newsmon facts --namespace demo`, `newsmon alerts --namespace demo`.\n")
     if serve:
         out.write(f"Articles and feeds are served at {base}/ until Ctrl-C.\n")
     out.write(

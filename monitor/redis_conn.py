@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -70,7 +71,9 @@ class EmbeddedRedis:
             args += ["--unixsocket", str(self.socket_path), "--unixsocketperm", "700"]
         if self.password:
             args += ["--requirepass", self.password]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     preexec_fn=_die_with_parent)
         atexit.register(self.stop)
         deadline = time.monotonic() + 15
         client = redis.Redis.from_url(self.url)
@@ -97,14 +100,41 @@ class EmbeddedRedis:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def _die_with_parent() -> None:
+    """Linux: the embedded redis-server gets SIGTERM if newsmon dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _alive(url: str) -> bool:
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+        client.ping()
+        client.close()
+        return True
+    except (redis.RedisError, OSError):
+        return False
+
+
 def redis_url(settings: Settings) -> str:
     """The URL to use, starting the embedded server when REDIS_URL is unset.
 
-    The URL is exported as REDIS_URL so forked work horses and child processes share it.
+    The embedded server keeps its data (AOF) in NEWSMON_DATA_DIR, so `newsmon facts` after
+    `newsmon demo` shows what the demo stored; a server another newsmon process already
+    runs there is reused. The URL is exported as REDIS_URL for child processes.
     """
     if settings.redis_url is not None:
         return settings.redis_url.get_secret_value()
-    server = EmbeddedRedis().start()
+    server = EmbeddedRedis(workdir=settings.data_dir, appendonly=True, _own_workdir=False)
+    if not _alive(server.url):
+        if server.socket_path.exists():
+            server.socket_path.unlink()  # left by a server that did not stop cleanly
+        server.start()
     os.environ["REDIS_URL"] = server.url
     return server.url
 

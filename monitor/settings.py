@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     feeds_file: Path | None = None
     routes_file: Path | None = None
     seeds_dir: Path = PROJECT_ROOT / "seeds"
+    # Where the embedded redis-server keeps its data when REDIS_URL is unset.
+    data_dir: Path = Path.home() / ".local" / "share" / "newsmon"
 
     # Jobs
     job_timeout: int = 120

@@ -92,10 +92,11 @@ def test_run_polls_processes_alerts_and_drains_on_sigterm(
     assert "s3cret-pw-not-for-logs" not in stderr  # the REDIS_URL password is redacted
 
 
-def test_demo_on_the_embedded_default() -> None:
+def test_demo_on_the_embedded_default(tmp_path: Path) -> None:
     """No REDIS_URL: the demo starts the redis-server newsmon ships and prints the alerts."""
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "monitor", "demo"], cwd=ROOT, env=_env(),
+    env = _env(NEWSMON_DATA_DIR=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, "-m", "monitor", "demo"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert time.monotonic() - started < 60
@@ -103,3 +104,14 @@ def test_demo_on_the_embedded_default() -> None:
     assert "CONTRADICTION escaped" in out and "~1,500" in out and "120" in out
     assert "فرهاد شامي" in out and "وزارة الداخلية السورية" in out
     assert "UPDATE transferred" in out and "≥5,700" in out
+
+    # The embedded server kept what the demo stored; a second run starts the story afresh.
+    facts = subprocess.run([sys.executable, "-m", "monitor", "facts", "--namespace", "demo",
+                            "--json"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert facts.returncode == 0, facts.stderr
+    keys = {json.loads(line)["fact"]["key"] for line in facts.stdout.splitlines()}
+    assert "escaped:detainee:sy:2026-01" in keys
+    again = subprocess.run([sys.executable, "-m", "monitor", "demo"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "2 alerts" in again.stdout
