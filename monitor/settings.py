@@ -80,7 +80,8 @@ def _from_env() -> Settings:
     return Settings()
 
 
-def activate(settings: Settings) -> None:
-    """Make `settings` the process's own; RQ work horses forked afterwards inherit them."""
+def activate(settings: Settings | None) -> None:
+    """Make `settings` the process's own (None: back to the environment); RQ work horses
+    forked afterwards inherit them."""
     global _active
     _active = settings

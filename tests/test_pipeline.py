@@ -117,3 +117,83 @@ def test_alerts_reach_a_signed_webhook_and_slack_through_rq(
     assert kinds == {"contradiction", "update"}
     assert len(slack) == sum(a.kind == "contradiction" for a in alerts)
     assert all(json.loads(r.body)["text"] for r in slack)
+
+
+def test_slack_429_retry_after_is_obeyed_then_delivered(
+    redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+    import time
+
+    from monitor.worker import make_worker
+
+    calls: list[tuple[str, float]] = []
+
+    def slack(req: Any) -> tuple[int, dict[str, str], bytes]:
+        alert_id = re.search(rb"alrt_[0-9a-f]+", req.body).group().decode()
+        calls.append((alert_id, time.monotonic()))
+        return (429, {"Retry-After": "1"}, b"slow down") if len(calls) == 1 else (200, {}, b"ok")
+
+    http_server.routes["/slack"] = slack
+    monkeypatch.setenv("T_429_SLACK", http_server.url("/slack"))
+    s = settings(tmp_path, "routes:\n  - {name: slack, type: slack, url_env: T_429_SLACK}\n")
+    pipeline = Pipeline(redis_client, "t-429", s)
+    for article in seed_articles():
+        pipeline.ingestor.ingest(article)
+    pipeline.settings.delivery_retries = 3
+    drain(redis_client, pipeline.queues, s)  # articles processed; first Slack call gets 429
+    alert_ids = [a.id for a in pipeline.ledger.all()]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not all(
+        pipeline.ledger.delivered(a, "slack") for a in alert_ids
+    ):
+        make_worker(redis_client, pipeline.queues).work(burst=True, with_scheduler=True,
+                                                        logging_level="WARNING")
+        time.sleep(0.2)
+    assert all(pipeline.ledger.delivered(a, "slack") for a in alert_ids)
+    first_id, first_at = calls[0]
+    retried_at = [t for a, t in calls[1:] if a == first_id]
+    assert retried_at and retried_at[0] - first_at >= 0.9  # it waited for Retry-After
+    assert pipeline.ledger.dead_letters() == []
+
+
+def test_permanent_failure_dead_letters_and_alerts_retry_resends(
+    redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.test_alert_delivery import SECRET
+
+    status = {"code": 404}
+    http_server.routes["/hook"] = lambda req: (status["code"], {}, b"")
+    monkeypatch.setenv("T_DL_SECRET", SECRET)
+    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
+              "secret_env: T_DL_SECRET}\n")
+    s = settings(tmp_path, routes)
+    pipeline = Pipeline(redis_client, "t-dead", s)
+    for article in seed_articles():
+        pipeline.ingestor.ingest(article)
+    drain(redis_client, pipeline.queues, s)
+    dead = pipeline.ledger.dead_letters()
+    assert len(dead) == 2 and all("HTTP 404" in d["reason"] for d in dead)
+
+    from monitor import cli
+    from monitor import settings as settings_module
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("NEWSMON_ROUTES_FILE", str(tmp_path / "routes.yaml"))
+    settings_module._from_env.cache_clear()
+    settings_module.activate(None)
+    capsys.readouterr()
+    try:
+        assert cli.main(["alerts", "--failed", "--namespace", "t-dead"]) == 0
+        shown = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        assert {d["alert_id"] for d in shown} == {d["alert_id"] for d in dead}
+        status["code"] = 200
+        assert cli.main(["alerts", "retry", "--namespace", "t-dead"]) == 0
+        assert json.loads(capsys.readouterr().out) == {"requeued": 2}
+    finally:
+        settings_module._from_env.cache_clear()
+    drain(redis_client, pipeline.queues, s)
+    assert pipeline.ledger.dead_letters() == []
+    assert all(pipeline.ledger.delivered(d["alert_id"], "hook") for d in dead)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from rq import get_current_job
+import math
 
+from rq import Retry, get_current_job
+
+from monitor.alerts.send import DeliveryError
 from monitor.metrics import JOB_FAILURES
 from monitor.pipeline import Pipeline
 from monitor.settings import get_settings
@@ -29,10 +32,22 @@ def process_article(article_id: str, ns: str = "newsmon") -> int:
         raise
 
 
-def deliver_alert(alert_id: str, route: str, ns: str = "newsmon") -> None:
+def deliver_alert(alert_id: str, route: str, ns: str = "newsmon") -> Retry | None:
     pipeline, job_id, final = _pipeline(ns)
+    job = get_current_job()
+    if job is not None and (job.number_of_retries or 0) >= pipeline.settings.delivery_retries:
+        final = True
     try:
         pipeline.deliver(alert_id, route, final_attempt=final, job_id=job_id)
+    except DeliveryError as exc:
+        JOB_FAILURES.labels(job="deliver_alert").inc()
+        if exc.retry_after is not None and job is not None:
+            # The receiver said when to come back (Slack's 429 Retry-After): obey it. RQ's
+            # scheduler keeps whole seconds, so one more keeps the retry from coming early.
+            return Retry(max=pipeline.settings.delivery_retries,
+                         interval=[math.ceil(exc.retry_after) + 1])
+        raise
     except Exception:
         JOB_FAILURES.labels(job="deliver_alert").inc()
         raise
+    return None
