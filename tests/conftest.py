@@ -39,7 +39,7 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.skip(f"../shared is absent ({SHARED}); corpus tests need it")
@@ -51,3 +51,15 @@ def http_server() -> Iterator[LocalServer]:
     server = LocalServer().start()
     yield server
     server.stop()
+
+
+# Reports that tests leave for people (corpus scores, misses): printed after the run, so
+# CI logs show them without -s.
+REPORTS: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORTS:
+        terminalreporter.section("newsmon reports")
+        for line in REPORTS:
+            terminalreporter.write_line(line)

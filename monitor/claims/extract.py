@@ -42,6 +42,7 @@ class Mention:
     vague: bool = False
     definite: bool = False
     qual_start: int | None = None  # token index where a qualifier begins
+    subunit: bool = False  # counted in cents: 43 سنت
 
     @property
     def is_count(self) -> bool:
@@ -134,6 +135,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
                     definite=phrase.definite)
         if i > 0 and words[i - 1] in _DEFINITE_CLITICS and toks[i - 1].end == toks[i].start:
             m.definite = True
+        _sign(doc, m)
         j = phrase.last + 1
         # Dates written with separators: 08-09-2024, 8/12/2024.
         if (toks[i].is_digits and j + 3 < n and words[j] in {"-", "/"}
@@ -167,9 +169,40 @@ def find_mentions(doc: Doc) -> list[Mention]:
                     m.start = toks[i - 1].start
                 j = second.last + 1
         _classify(doc, m, j)
+        if out and _merge_subunit(doc, out[-1], m):
+            i = m.last + 1
+            continue
         out.append(m)
         i = m.last + 1
     return out
+
+
+def _sign(doc: Doc, m: Mention) -> None:
+    """-5 and سالب خمسة are negative; 15-20 is a range, not minus twenty."""
+    i, toks, words = m.first, doc.tokens, doc.words
+    if i == 0 or m.value is None:
+        return
+    glued_minus = words[i - 1] == "-" and toks[i - 1].end == toks[i].start and not (
+        i >= 2 and toks[i - 2].is_digits and toks[i - 2].end == toks[i - 1].start)
+    if glued_minus or words[i - 1] in doc.lex.negative_words:
+        m.value = -m.value
+        m.low = m.high = m.value
+        m.start = toks[i - 1].start
+
+
+def _merge_subunit(doc: Doc, prev: Mention, m: Mention) -> bool:
+    """`20 دولار و43 سنت`: the cents belong to the amount before them."""
+    if not (m.subunit and prev.kind == "money" and not prev.subunit and prev.unit == m.unit):
+        return False
+    between = doc.words[prev.last + 1 : m.first]
+    if between not in ([], ["و"]) and not (doc.words[m.first].startswith("و")):
+        return False
+    if prev.value is None or m.value is None:
+        return False
+    prev.value += m.value
+    prev.low = prev.high = prev.value
+    prev.last, prev.end = m.last, m.end
+    return True
 
 
 def _is_year_like(v: float) -> bool:
@@ -250,6 +283,20 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
             m.kind = "money"
             m.last = j + len(t.tokens) - 1
             m.end = toks[m.last].end
+            return
+        t = lex.subunits.match(words, j)
+        if t is not None and m.value is not None:
+            m.unit, m.kind, m.subunit = t.label, "money", True
+            m.value = m.value / 100
+            m.low = m.high = m.value
+            m.last = j + len(t.tokens) - 1
+            m.end = toks[m.last].end
+            return
+    if i > 0 and words[i - 1] in ("$", "€", "£"):
+        t = lex.currencies.match(words, i - 1)
+        if t is not None:
+            m.unit, m.kind = t.label, "money"
+            m.start = toks[i - 1].start
 
 
 def _qualifier(doc: Doc, m: Mention) -> str | None:

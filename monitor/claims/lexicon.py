@@ -138,6 +138,8 @@ class Lexicon:
     entity_groups: TermSet
     subgroups: TermSet
     currencies: TermSet
+    subunits: TermSet
+    negative_words: set[str]
     measures: TermSet
     attribution_verbs: TermSet
     attribution_preps: TermSet
@@ -203,6 +205,8 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         entity_groups=_set(*[_terms(v, k) for k, v in data["entity_groups"].items()]),
         subgroups=_set(*[_terms(v, k) for k, v in data["subgroups"].items()]),
         currencies=_set(*[_terms(v, k) for k, v in data["currencies"].items()]),
+        subunits=_set(*[_terms(v, k) for k, v in data.get("subunits", {}).items()]),
+        negative_words={normalize_term(w) for w in data.get("negative_words", [])},
         measures=_set(*[_terms(v, k) for k, v in data["measures"].items()]),
         attribution_verbs=_set(_terms(data["attribution"]["verbs"], "verb")),
         attribution_preps=_set(_terms(data["attribution"]["preps"], "prep")),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 # Quranic marks and the invisible direction/format marks newswire CMSes leave behind.
 _DROP = set(range(0x064B, 0x0660)) | {0x0670, 0x0640} | set(range(0x06D6, 0x06EE))
 _DROP |= {0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x061C, 0xFEFF, 0x00AD}
+_DROP |= set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))  # bidi embeddings/isolates
 
 _MAP: dict[int, str] = {}
 for _c in "أإآٱٲٳ":

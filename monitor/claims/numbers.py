@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 from monitor.claims.normalize import normalize_term
 
-TOKEN_RE = re.compile(r"\d{1,40}(?:[.,]\d{1,40}){0,8}|[\u0621-\u064A\u0671-\u06D3]+|\S")
+# Digits may carry separators (, . ، and Arabic ٫ ٬ after normalisation), or open with a
+# decimal point (.77) when nothing glued precedes it.
+TOKEN_RE = re.compile(
+    r"(?:(?<![\w.])\.(?=\d))?\d{1,40}(?:[.,،]\d{1,40}){0,8}|[\u0621-\u064A\u0671-\u06D3]+|\S"
+)
 
 
 @dataclass(slots=True)
@@ -23,7 +27,7 @@ class Token:
 
     @property
     def is_digits(self) -> bool:
-        return self.text[0].isdigit()
+        return self.text[0].isdigit() or (self.text[0] == "." and len(self.text) > 1)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -58,8 +62,14 @@ MULTIPLIERS = _n({
     "مليون": 1e6, "مليونا": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارا": 1e9,
     "مليارات": 1e9, "بليون": 1e9, "بلايين": 1e9, "ترليون": 1e12, "تريليون": 1e12,
 })
-DUALS = _n({"الفان": 2000, "الفين": 2000, "مليونان": 2e6, "مليونين": 2e6,
-            "ملياران": 2e9, "مليارين": 2e9})
+DUALS = _n({"الفان": 2000, "الفين": 2000, "الفي": 2000, "مليونان": 2e6,
+            "مليونين": 2e6, "مليوني": 2e6, "ملياران": 2e9, "مليارين": 2e9, "ملياري": 2e9,
+            "دزينتين": 24, "دزينتان": 24, "دستتين": 24})
+# Accusative forms that multiply after a number (خمسة عشر ألفاً) but are a dual construct
+# when they open the phrase (ألفا جندي = 2000 soldiers).
+DUAL_CONSTRUCT = _n({"الفا": 2000, "مليونا": 2e6, "مليارا": 2e9})
+DOZENS = _n({"دزينه": 12, "دزينة": 12, "دزينات": 12, "دستة": 12, "دسته": 12, "دستات": 12})
+DENOMINATORS = _n({"عشرة": 10, "مئة": 100, "مائة": 100, "الف": 1000})
 FRACTIONS = _n({"نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3, "ثلثي": 2 / 3, "ثلثا": 2 / 3})
 ORDINAL_WORDS = {normalize_term(w) for w in (
     "الاول", "الأولى", "الثاني", "الثانية", "الثالث", "الثالثة", "الرابع", "الرابعة", "الخامس",
@@ -74,9 +84,27 @@ _PREFIXES = ("وب", "ول", "و", "ف", "ب", "ل", "ك", "لل", "بال", "و
 @dataclass(slots=True)
 class WordNum:
     value: float
-    is_multiplier: bool
+    kind: str  # unit, ten, hundred, multiplier, dual, dozen, fraction
     prefix: str  # clitic prefix stripped from the word
     definite: bool
+
+
+def _kind_of(w: str) -> tuple[float, str] | None:
+    if w in MULTIPLIERS:
+        return MULTIPLIERS[w], "multiplier"
+    if w in DUALS:
+        return DUALS[w], "dual"
+    if w in DOZENS:
+        return DOZENS[w], "dozen"
+    if w in UNITS:
+        return float(UNITS[w]), "unit"
+    if w in TENS:
+        return float(TENS[w]), "ten"
+    if w in HUNDREDS:
+        return float(HUNDREDS[w]), "hundred"
+    if w in FRACTIONS:
+        return FRACTIONS[w], "fraction"
+    return None
 
 
 def word_number(token: str) -> WordNum | None:
@@ -85,21 +113,28 @@ def word_number(token: str) -> WordNum | None:
     for prefix, w in cands:
         if len(w) < 2:
             continue
-        definite = prefix.endswith("ال") or prefix == "لل"
-        if w in MULTIPLIERS:
-            return WordNum(MULTIPLIERS[w], True, prefix, definite)
-        if w in WORD_VALUES:
-            return WordNum(float(WORD_VALUES[w]), False, prefix, definite)
-        if w in FRACTIONS:
-            return WordNum(FRACTIONS[w], False, prefix, definite)
+        found = _kind_of(w)
+        if found:
+            definite = prefix.endswith("ال") or prefix == "لل"
+            return WordNum(found[0], found[1], prefix, definite)
     return None
 
 
 def digits_value(text: str) -> tuple[float, bool] | None:
-    """Value of a digit token with `,` / `.` separators; second item: has a decimal part.
+    """Value of a digit token with separators; second item: has a decimal part.
 
-    `1,500` and `1.500.000` group thousands; `21,2` (France 24 style) and `3.5` are decimals.
+    `1,500` and `1.500.000` group thousands; `21,2` (France 24 style) and `3.5` are
+    decimals; `١،٢٣٤` uses the Arabic comma for thousands.
     """
+    if text.startswith("."):
+        return float("0" + text) if text[1:].isdigit() else None, True  # type: ignore[return-value]
+    if "،" in text:
+        head, _, tail = text.partition(",") if "," in text.split("،")[-1] else (text, "", "")
+        groups = head.split("،")
+        if not all(len(g) == 3 for g in groups[1:]):
+            return None
+        whole = float("".join(groups).replace(".", ""))
+        return (whole + float("0." + tail), True) if tail else (whole, False)
     if "," in text and "." in text:
         # 1,234.5 (English) or 1.234,5 (continental)
         if text.rfind(",") < text.rfind("."):
@@ -108,22 +143,19 @@ def digits_value(text: str) -> tuple[float, bool] | None:
     for sep in (",", "."):
         if sep in text:
             parts = text.split(sep)
-            if len(parts) > 2 or (len(parts[-1]) == 3 and all(len(p) == 3 for p in parts[1:])
-                                  and len(parts[0]) <= 3 and sep == ","):
+            if len(parts) > 2:
                 if all(len(p) == 3 for p in parts[1:]):
                     return float("".join(parts)), False
                 return None
-            if sep == "." and len(parts) == 2 and len(parts[1]) == 3 and len(parts[0]) <= 3 \
-                    and parts[0] != "0":
-                # 6.500 is ambiguous; newswire in Arabic uses . for decimals more often.
-                return float(text), True
-            return float(text.replace(",", ".")), True
+            if sep == "," and len(parts[1]) == 3 and len(parts[0]) <= 3:
+                return float("".join(parts)), False
+            return float(parts[0] + "." + parts[1]), True
     return float(text), False
 
 
 @dataclass(slots=True)
 class NumberPhrase:
-    """A maximal run of tokens that writes one number (e.g. `2.5 مليار`, `ألفين ومئتين`)."""
+    """A run of tokens that writes one number (e.g. `2.5 مليار`, `ألفين ومئتين وخمسين`)."""
 
     first: int  # token index
     last: int  # token index, inclusive
@@ -133,95 +165,204 @@ class NumberPhrase:
     decimal: bool
     definite: bool
     start_char: int  # start in normalised text, after any glued clitic
+    # Value before each و-joined piece, and that piece's value: `ستة آلاف وتسعون من مئة`
+    # reads the last piece as a numerator.
+    pieces: list[tuple[float, float]]
 
 
-def parse_number_at(tokens: list[Token], i: int) -> NumberPhrase | None:
-    """Parse the number phrase starting at token i, if any."""
-    tok = tokens[i]
-    total = 0.0
-    current = 0.0
-    last_small: float | None = None  # magnitude of the last added piece, for و-joins
-    has_digits = False
-    has_mult = False
-    decimal = False
-    definite = False
-    j = i
-    start_char = tok.start
+class _State:
+    __slots__ = ("current", "decimal", "has_digits", "has_mult", "last", "last_kind", "pieces",
+                 "total")
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.current = 0.0
+        self.last = 0.0
+        self.last_kind = ""
+        self.has_digits = False
+        self.has_mult = False
+        self.decimal = False
+        self.pieces: list[tuple[float, float]] = []
+
+    @property
+    def value(self) -> float:
+        return self.total + self.current
+
+
+def _glued_waw(tokens: list[Token], j: int) -> tuple[int, str] | None:
+    """A piece joined by و: a standalone و then a token, or و glued to the token."""
+    t = tokens[j]
+    if t.text == "و" and j + 1 < len(tokens) and tokens[j + 1].start - t.end <= 1:
+        return j + 1, tokens[j + 1].text
+    if t.text.startswith("و") and len(t.text) > 2:
+        return j, t.text[1:]
+    return None
+
+
+def _can_add(st: _State, v: float, kind: str) -> bool:
+    """Arabic compounds add with و only downwards: مئة وخمسون, ألف ومئتان, خمسة وعشرون."""
+    if st.last >= 100 and v < st.last:
+        return True
+    return st.last_kind == "unit" and kind == "ten" and 1 <= st.last <= 9
+
+
+def _space_grouped(tokens: list[Token], i: int) -> tuple[float, int] | None:
+    """`1 234 567`: digit groups of three separated by single spaces."""
+    t = tokens[i]
+    if not t.text.isdigit() or len(t.text) > 3:
+        return None
+    j, digits = i, t.text
+    while (j + 1 < len(tokens) and tokens[j + 1].text.isdigit() and len(tokens[j + 1].text) == 3
+           and tokens[j + 1].start - tokens[j].end == 1):
+        j += 1
+        digits += tokens[j].text
+    return (float(digits), j) if j > i else None
+
+
+def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> NumberPhrase | None:
+    """Parse the number phrase starting at token i, if any. Looks a bounded way ahead."""
+    st = _State()
     n = len(tokens)
+    j = i
+    definite = False
+    start_char = tokens[i].start
     count = 0
     while j < n and count < 24:
         t = tokens[j]
-        joined_by_waw = False
         text = t.text
-        step = 1
+        step_to = j  # the token this piece ends on
+        joined = False
         if count > 0:
-            # A following piece is joined by و (glued or standalone) in compound numbers.
-            if text == "و" and j + 1 < n:
-                nxt = tokens[j + 1]
-                if nxt.start - t.end <= 1:
-                    step = 2
-                    t = nxt
-                    text = t.text
-                    joined_by_waw = True
-            elif text.startswith("و") and len(text) > 2:
-                text = text[1:]
-                joined_by_waw = True
+            waw = _glued_waw(tokens, j)
+            if waw is not None:
+                step_to, text = waw
+                joined = True
+                t = tokens[step_to]
         if t.is_digits:
-            if count > 0 and not joined_by_waw:
+            if count > 0 and not joined:
                 break
-            parsed = digits_value(text)
-            if parsed is None:
-                break
-            v, dec = parsed
-            if count > 0 and (has_digits or not joined_by_waw):
-                # `100 و300` is a list or a range, never a sum; digits only add after a
-                # multiplier (`مليون و200 ألف`).
-                if not (has_mult and current == 0 and v < total):
+            grouped = _space_grouped(tokens, step_to) if count == 0 else None
+            if grouped:
+                v, step_to = grouped
+                dec = False
+            else:
+                parsed = digits_value(text)
+                if parsed is None or parsed[0] is None:
                     break
-            has_digits = True
-            decimal = decimal or dec
-            current += v
-            last_small = v
+                v, dec = parsed
+            after_scale = st.has_mult or st.last_kind == "hundred"
+            if count > 0 and not (after_scale and v < st.last):
+                break  # `100 و300` is a list or a range; digits add only after a scale word
+            if joined:
+                st.pieces.append((st.value, v))
+            st.has_digits = True
+            st.decimal = st.decimal or dec
+            st.current += v
+            st.last, st.last_kind = v, "unit" if v < 10 and v == int(v) else "digits"
             count += 1
-            j += step
+            j = step_to + 1
             continue
-        wn = word_number(text if count else t.text)
+        wn = word_number(text if joined else t.text)
         if wn is None:
             break
         if count == 0:
             definite = wn.definite
             start_char = t.start + len(wn.prefix)
-        elif wn.prefix and not joined_by_waw:
+            if wn.kind in ("multiplier",) and t.text[len(wn.prefix):] in DUAL_CONSTRUCT:
+                wn = WordNum(DUAL_CONSTRUCT[t.text[len(wn.prefix):]], "dual", wn.prefix,
+                             wn.definite)
+        elif wn.prefix and not joined:
             break
-        if wn.is_multiplier:
-            if count > 0 and joined_by_waw:
+        v, kind = wn.value, wn.kind
+        if kind in ("multiplier", "dozen") and not joined:
+            if count > 0 and st.current == 0:
+                if st.total and v > st.last and st.last_kind == "multiplier":
+                    st.total *= v  # ألف مليون
+                    st.last = v
+                    count += 1
+                    j = step_to + 1
+                    continue
                 break
-            base = current if current else 1.0
-            if count > 0 and current == 0 and total:
-                break
-            total += base * wn.value
-            current = 0.0
-            has_mult = True
-            last_small = wn.value
+            st.total += (st.current if count else 1.0) * v
+            st.current = 0.0
+            st.has_mult = True
+            st.last, st.last_kind = v, "multiplier"
+        elif kind == "hundred" and v == 100 and not joined and count > 0 and (
+            (st.last_kind == "unit" and 1 <= st.last <= 9) or st.last_kind == "digits"
+        ):
+            # ثلاث مئة, ٣ مئة, 322 مائة: the number before multiplies the hundred.
+            st.current += st.last * 99
+            st.last, st.last_kind = st.last * 100, "hundred"
+        elif kind == "fraction" and joined and st.last_kind == "multiplier":
+            st.pieces.append((st.value, v * st.last))
+            st.total += v * st.last  # مليون ونصف
+            st.last_kind = "fraction"
+        elif count == 0 or (joined and kind != "multiplier" and _can_add(st, v, kind)):
+            if joined:
+                st.pieces.append((st.value, v))
+            if kind == "fraction" and count == 0:
+                # نصف مليون: the fraction waits for its multiplier.
+                st.current, st.last, st.last_kind = v, v, "fraction"
+            elif kind == "dual":
+                st.total += v
+                st.has_mult = True
+                st.last, st.last_kind = v / 2, "multiplier"
+            else:
+                st.current += v
+                st.last, st.last_kind = v, kind
+        elif kind == "unit" and v == 10 and not joined and st.last_kind == "unit" \
+                and st.last < 10:
+            st.current += 10  # ثلاثة عشر
+            st.last, st.last_kind = 10.0, "teen"
         else:
-            v = wn.value
-            if count > 0:
-                if not joined_by_waw:
-                    # `ثلاثة عشر` (teens) is the only juxtaposition without و.
-                    if not (v == 10 and last_small is not None and last_small < 10):
-                        # `خمسمئة ألف`-style products are handled by multipliers only.
-                        break
-                else:
-                    ok = last_small is not None and (
-                        v < last_small or (last_small < 10 and 20 <= v <= 90 and v % 10 == 0)
-                    )
-                    if not ok:
-                        break
-            current += v
-            last_small = v
+            break
         count += 1
-        j += step
+        j = step_to + 1
     if count == 0:
         return None
-    value = total + current
-    return NumberPhrase(i, j - 1, value, has_digits, has_mult, decimal, definite, start_char)
+    phrase = NumberPhrase(i, j - 1, st.value, st.has_digits, st.has_mult, st.decimal, definite,
+                          start_char, st.pieces)
+    return _decimal_tail(tokens, phrase) if tail else phrase
+
+
+def _decimal_tail(tokens: list[Token], p: NumberPhrase) -> NumberPhrase:
+    """`واحد فاصلة خمسة` and `ستة وثمانية وثمانون من مئة`: decimals written in words."""
+    n = len(tokens)
+    j = p.last + 1
+    if j + 1 < n and tokens[j].text in ("فاصله", "فاصلة"):
+        frac = parse_number_at(tokens, j + 1)
+        if frac is not None and frac.value >= 0 and frac.value == int(frac.value):
+            digits = len(str(int(frac.value)))
+            p.value += frac.value / 10**digits
+            p.last, p.decimal = frac.last, True
+        return p
+    denom = _denominator(tokens, j)
+    if denom is not None and p.pieces and p.pieces[-1][1] < denom[0]:
+        before, numerator = p.pieces[-1]
+        p.value = before + numerator / denom[0]
+        p.last, p.decimal = denom[1], True
+        return p
+    # The numerator as a phrase of its own: ست مئة وثمانية وخمسون [وثمان مئة ...] من ألف
+    if j < n and tokens[j].text.startswith("و") and word_number(tokens[j].text) is not None:
+        frac = parse_number_at(tokens, j, tail=False)
+        if frac is not None and not frac.decimal:
+            denom = _denominator(tokens, frac.last + 1)
+            if denom is not None and frac.value < denom[0]:
+                p.value += frac.value / denom[0]
+                p.last, p.decimal = denom[1], True
+    return p
+
+
+def _denominator(tokens: list[Token], j: int) -> tuple[float, int] | None:
+    """`من عشرة` / `من مئة` / `من ألف` / `من عشرة آلاف` at j: (denominator, last token)."""
+    n = len(tokens)
+    if j < n and tokens[j].text == "جزء":  # مائتان وثلاثة جزء من مائة
+        j += 1
+    if not (j + 1 < n and tokens[j].text == "من"):
+        return None
+    d = DENOMINATORS.get(tokens[j + 1].text)
+    if d is None:
+        return None
+    if d == 10 and j + 2 < n and MULTIPLIERS.get(tokens[j + 2].text) == 1000:
+        return 10_000.0, j + 2
+    return float(d), j + 1
