@@ -111,11 +111,6 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     facts = list(pipeline.facts.all())
 
     out = sys.stdout
-    if embedded:
-        out.write("The facts and alerts stay on the embedded server: "
-                  "`newsmon facts --namespace demo`, `newsmon alerts --namespace demo`.\n")
-    if serve:
-        out.write(f"Articles and feeds are served at {base}/ until Ctrl-C.\n")
     out.write(
         f"newsmon demo: {len(feeds)} feeds polled, {len(fetched)} articles, "
         f"{sum(len(c) for _, c in facts)} claims on {len(facts)} facts, "
@@ -123,6 +118,11 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     )
     for alert in alerts:
         out.write(console_text(alert) + "\n\n")
+    if embedded:
+        out.write("The facts and alerts stay on the embedded server: "
+                  "`newsmon facts --namespace demo`, `newsmon alerts --namespace demo`.\n")
+    if serve:
+        out.write(f"Articles and feeds are served at {base}/ until Ctrl-C.\n")
     if serve:
         out.flush()
         try:

@@ -45,6 +45,9 @@ def configure(level: str = "INFO", json: bool = True) -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
+    # Libraries' own INFO lines (every HTTP request) are noise next to ours.
+    for noisy in ("httpx", "httpcore", "rq.worker", "rq.scheduler"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

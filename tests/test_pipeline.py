@@ -37,6 +37,10 @@ def test_replay_of_the_seeds_raises_what_an_analyst_expects(
     assert update, json.dumps(alerts, ensure_ascii=False, indent=1)
     assert update["previous"]["low"] == 100 and update["previous"]["high"] == 300
     assert forbidden(alerts) == []
+    # Nothing else: every alert is the contradiction or an update on transfers to Iraq.
+    others = [a for a in alerts if a["id"] != seed_contradiction(alerts)["id"]
+              and not (a["kind"] == "update" and a["fact"]["event"] == "transferred")]
+    assert others == [], json.dumps(others, ensure_ascii=False, indent=1)
     # The replay's namespace is removed afterwards.
     assert not list(redis_client.scan_iter(match="t-seeds:*"))
 

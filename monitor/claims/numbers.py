@@ -77,6 +77,8 @@ ORDINAL_WORDS = {normalize_term(w) for w in (
     "التاسعة", "العاشر", "العاشرة", "الحادي", "الحادية",
 )}
 
+_ONE_OF = {normalize_term(w) for w in ("أحد", "إحدى")}
+_ONE_OF |= {p + w for p in ("ف", "ب", "ل") for w in list(_ONE_OF)}  # not و: واحد is "one"
 WORD_VALUES: dict[str, int | float] = {**UNITS, **TENS, **HUNDREDS, **DUALS}
 _PREFIXES = ("وب", "ول", "و", "ف", "ب", "ل", "ك", "لل", "بال", "وال", "ال")
 
@@ -320,6 +322,8 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
         j = step_to + 1
     if count == 0:
         return None
+    if count == 1 and not st.has_digits and tokens[i].text in _ONE_OF:
+        return None  # أحد السجون: "one of", not a count
     phrase = NumberPhrase(i, j - 1, st.value, st.has_digits, st.has_mult, st.decimal, definite,
                           start_char, st.pieces)
     return _decimal_tail(tokens, phrase) if tail else phrase
