@@ -57,6 +57,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    _common(quiet=True)
+    from monitor.evaluate import evaluate
+    from monitor.settings import PROJECT_ROOT
+
+    path = Path(args.file) if args.file else PROJECT_ROOT / "tests" / "gold" / "sentences.jsonl"
+    score = evaluate(path)
+    if args.errors:
+        for line in score.errors:
+            print(line, file=sys.stderr)
+    print(json.dumps(score.summary()))
+    return 0
+
+
 def _replay_articles(args: argparse.Namespace) -> list[Any]:
     from monitor.sources import by_published, load_dir, load_jsonl
 
@@ -211,6 +225,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", help="a JSON lines file of articles")
     s.add_argument("--all-numbers", action="store_true", help="also every number with its kind")
     s.set_defaults(func=cmd_extract)
+
+    s = sub.add_parser("eval", help="score the extractor on annotated sentences (gold set)")
+    s.add_argument("file", nargs="?", help="JSON lines of annotated sentences")
+    s.add_argument("--errors", action="store_true", help="list every disagreement on stderr")
+    s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("replay", help="articles through Redis + RQ; alerts as JSON lines")
     s.add_argument("dir", nargs="?", help="a directory of articles (manifest.json optional)")

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
-from monitor.claims.numbers import ORDINAL_WORDS, Token, parse_number_at, tokenize
+from monitor.claims.numbers import ORDINAL_WORDS, Token, is_int, parse_number_at, tokenize
 from monitor.models import Article, Claim
 
 PERSON_CLASSES = {
@@ -64,29 +64,40 @@ class Doc:
         return self.norm.original[a:b]
 
 
+# A "sentence" longer than this is cut at a clause break (or hard): context searches stay
+# bounded, so a 1 MB article with no full stop costs linear time, not quadratic.
+MAX_SENTENCE_TOKENS = 120
+SOFT_BREAK_AFTER = 60
+
+
 def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     norm = normalize(article.full_text)
     tokens = tokenize(norm.text)
-    # Newlines matter as sentence ends but are not tokens: mark them on the token after.
     sentence_of: list[int] = []
     sentences: list[tuple[int, int]] = []
-    sent = 0
     begin = 0
     prev_end = 0
+
+    def close(at: int) -> None:
+        nonlocal begin
+        if at > begin:
+            sentences.append((begin, at))
+            begin = at
+
     for i, t in enumerate(tokens):
-        if "\n" in norm.text[prev_end : t.start] and i > begin:
-            sentences.append((begin, i))
-            sent += 1
-            begin = i
-        sentence_of.append(sent)
+        # Newlines end sentences but are not tokens.
+        if "\n" in norm.text[prev_end : t.start]:
+            close(i)
+        elif i - begin >= MAX_SENTENCE_TOKENS or (
+            i - begin >= SOFT_BREAK_AFTER and tokens[i - 1].text in CLAUSE_BREAKS
+        ):
+            close(i)
+        sentence_of.append(len(sentences))
         prev_end = t.end
         nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if t.text in SENTENCE_BREAKS and not (t.text == "." and nxt[:1].isdigit()):
-            sentences.append((begin, i + 1))
-            sent += 1
-            begin = i + 1
-    if begin < len(tokens):
-        sentences.append((begin, len(tokens)))
+        if t.text in SENTENCE_BREAKS and not (t.text == "." and is_int(nxt[:1])):
+            close(i + 1)
+    close(len(tokens))
     return Doc(article, norm, tokens, [t.text for t in tokens], sentence_of, sentences,
                lex or default_lexicon())
 
@@ -512,9 +523,9 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     nxt = k + (len(t.tokens) if t else 1)
     pub = doc.article.published_or_epoch().date()
     day = 1
-    if k > 0 and toks[k - 1].is_digits and words[k - 1].isdigit() and 1 <= int(words[k - 1]) <= 31:
+    if k > 0 and toks[k - 1].is_digits and is_int(words[k - 1]) and 1 <= int(words[k - 1]) <= 31:
         day = int(words[k - 1])
-    if nxt < len(words) and words[nxt].isdigit() and _is_year_like(float(words[nxt])):
+    if nxt < len(words) and is_int(words[nxt]) and _is_year_like(float(words[nxt])):
         return date(int(words[nxt]), month, day)
     year = pub.year if month <= pub.month else pub.year - 1
     return date(year, month, day)
@@ -756,12 +767,11 @@ def _breakdown_parent(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | Non
         k -= 1
     if k < a or words[k] != "(" or not earlier:
         return None
-    open_at = doc.tokens[k].start
-    for c in reversed(earlier):
-        if c.article_id == doc.article.id and c.low is not None:
-            c_end = doc.norm.index.index(c.end - 1) if (c.end - 1) in doc.norm.index else -1
-            if 0 <= open_at - c_end <= 40:
-                return c
+    # Original offsets of the bracket: the parent must end just before it.
+    open_at = doc.norm.span(doc.tokens[k].start, doc.tokens[k].end)[0]
+    for c in reversed(earlier[-8:]):
+        if c.article_id == doc.article.id and c.low is not None and 0 <= open_at - c.end <= 40:
+            return c
     return None
 
 
@@ -770,7 +780,7 @@ def _coreferent(m: Mention, earlier: list[Claim], doc: Doc) -> Claim | None:
     prev = doc.words[m.first - 1] if m.first > 0 else ""
     if not (m.definite or prev in {"هولاء", "هاولاء"}):
         return None
-    for c in reversed(earlier):
+    for c in reversed(earlier[-50:]):
         if c.fact_key and c.low is not None and m.low is not None and \
                 abs((c.low or 0) - m.low) <= 0.1 * m.low:
             return c

@@ -15,8 +15,14 @@ from monitor.claims.normalize import normalize_term
 # Digits may carry separators (, . ، and Arabic ٫ ٬ after normalisation), or open with a
 # decimal point (.77) when nothing glued precedes it.
 TOKEN_RE = re.compile(
-    r"(?:(?<![\w.])\.(?=\d))?\d{1,40}(?:[.,،]\d{1,40}){0,8}|[\u0621-\u064A\u0671-\u06D3]+|\S"
+    r"(?:(?<![\w.])\.(?=[0-9]))?[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
+    r"|[\u0621-\u064A\u0671-\u06D3]+|\S"
 )
+
+
+def is_int(s: str) -> bool:
+    """ASCII digits only (normalisation maps Arabic-Indic and Persian ones to these)."""
+    return s.isascii() and s.isdigit()
 
 
 @dataclass(slots=True)
@@ -27,7 +33,8 @@ class Token:
 
     @property
     def is_digits(self) -> bool:
-        return self.text[0].isdigit() or (self.text[0] == "." and len(self.text) > 1)
+        c = self.text[0]
+        return "0" <= c <= "9" or (c == "." and len(self.text) > 1)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -129,7 +136,7 @@ def digits_value(text: str) -> tuple[float, bool] | None:
     decimals; `١،٢٣٤` uses the Arabic comma for thousands.
     """
     if text.startswith("."):
-        return float("0" + text) if text[1:].isdigit() else None, True  # type: ignore[return-value]
+        return float("0" + text) if is_int(text[1:]) else None, True  # type: ignore[return-value]
     if "،" in text:
         head, _, tail = text.partition(",") if "," in text.split("،")[-1] else (text, "", "")
         groups = head.split("،")
@@ -211,10 +218,10 @@ def _can_add(st: _State, v: float, kind: str) -> bool:
 def _space_grouped(tokens: list[Token], i: int) -> tuple[float, int] | None:
     """`1 234 567`: digit groups of three separated by single spaces."""
     t = tokens[i]
-    if not t.text.isdigit() or len(t.text) > 3:
+    if not is_int(t.text) or len(t.text) > 3:
         return None
     j, digits = i, t.text
-    while (j + 1 < len(tokens) and tokens[j + 1].text.isdigit() and len(tokens[j + 1].text) == 3
+    while (j + 1 < len(tokens) and is_int(tokens[j + 1].text) and len(tokens[j + 1].text) == 3
            and tokens[j + 1].start - tokens[j].end == 1):
         j += 1
         digits += tokens[j].text
