@@ -11,7 +11,14 @@ from datetime import date, datetime, timedelta
 
 from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
-from monitor.claims.numbers import ORDINAL_WORDS, Token, is_int, parse_number_at, tokenize
+from monitor.claims.numbers import (
+    ORDINAL_WORDS,
+    Token,
+    is_int,
+    parse_number_at,
+    tokenize,
+    word_number,
+)
 from monitor.models import Article, Claim
 
 PERSON_CLASSES = {
@@ -58,6 +65,24 @@ class Doc:
     sentence_of: list[int]  # token index -> sentence number
     sentences: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     lex: Lexicon = field(default_factory=default_lexicon)
+
+    def match(self, ts: TermSet, k: int, *, article: bool = True) -> Term | None:
+        return ts.match(self.words, k, article=article)
+
+    _hits: dict[tuple[int, int, int, bool], list[tuple[int, Term]]] = field(default_factory=dict)
+
+    def hits(self, ts: TermSet, a: int, b: int, *, article: bool = True) -> list[tuple[int, Term]]:
+        """Every (token, term) of `ts` in tokens [a, b), found once per range."""
+        key = (id(ts), a, b, article)
+        found = self._hits.get(key)
+        if found is None:
+            found = []
+            for k in range(a, b):
+                t = self.match(ts, k, article=article)
+                if t is not None:
+                    found.append((k, t))
+            self._hits[key] = found
+        return found
 
     def orig(self, start: int, end: int) -> str:
         a, b = self.norm.span(start, end)
@@ -130,7 +155,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
                                float(vague[1]), "vague", vague=True))
             i += 1
             continue
-        phrase = parse_number_at(toks, i) if (toks[i].is_digits or w[:1].isalpha()) else None
+        # Most tokens are words that cannot start a number: a cached look-up says so.
+        starts = toks[i].is_digits or word_number(w) is not None
+        phrase = parse_number_at(toks, i) if starts else None
         if phrase is None:
             i += 1
             continue
@@ -249,9 +276,9 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
         m.kind = "identifier"
         return
     # Dates: 21 يناير 2026, 8 ديسمبر / كانون الأول
-    if j < n and lex.months.match(words, j) is not None and m.value is not None \
+    if j < n and doc.match(lex.months, j) is not None and m.value is not None \
             and 1 <= m.value <= 31 and m.kind == "cardinal":
-        t = lex.months.match(words, j)
+        t = doc.match(lex.months, j)
         assert t is not None
         last = j + len(t.tokens) - 1
         if last + 1 < n and toks[last + 1].is_digits and _is_year_like(float(words[last + 1])):
@@ -350,7 +377,7 @@ def _nearest(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
         cost += 1
         if skip and k in skip:
             continue
-        t = ts.match(words, k)
+        t = doc.match(ts, k)
         if t is not None:
             best = (cost, t, k)
             break
@@ -364,20 +391,16 @@ def _nearest(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
             break
         if skip and k in skip:
             continue
-        t = ts.match(words, k)
+        t = doc.match(ts, k)
         if t is not None:
             best = (cost, t, k)
             break
     return (best[1], best[2]) if best else None
 
 
-def _in_sentence(doc: Doc, ts: TermSet, m: Mention, lo_off: int = 0) -> tuple[Term, int] | None:
-    a, b = _sentence_range(doc, m.first)
-    for k in range(a, b):
-        t = ts.match(doc.words, k)
-        if t is not None:
-            return t, k
-    return None
+def _in_sentence(doc: Doc, ts: TermSet, m: Mention) -> tuple[Term, int] | None:
+    found = doc.hits(ts, *_sentence_range(doc, m.first))
+    return (found[0][1], found[0][0]) if found else None
 
 
 def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
@@ -435,8 +458,8 @@ def _event(doc: Doc, m: Mention) -> str | None:
     if event in {"escaped", "released"} and _in_sentence(doc, doc.lex.foil, m) is not None:
         esc = _in_sentence(doc, doc.lex.events, m)
         a, b = _sentence_range(doc, m.first)
-        if any(doc.lex.events.match(doc.words, k) and
-               doc.lex.events.match(doc.words, k).label == "escaped"  # type: ignore[union-attr]
+        if any(doc.match(doc.lex.events, k) and
+               doc.match(doc.lex.events, k).label == "escaped"  # type: ignore[union-attr]
                for k in range(a, b)) or esc:
             return "escape_foiled"
     return event
@@ -449,27 +472,38 @@ _LOCATIVE = {"في", "من", "الي", "داخل", "قرب", "شمال", "جنو
              "شرقي", "غربي", "بمدينه", "مدينه", "محافظه", "ريف", "سجن", "مخيم"}
 
 
-def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
+def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
+    """(token, place id, introduced by a locative word) for each place named in [a, b)."""
+    key = (-1, a, b, False)
+    cached = doc._hits.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     lex, words = doc.lex, doc.words
-    best: tuple[float, str] | None = None
+    out: list[tuple[int, str, bool]] = []
     k = a
     while k < b:
-        actor = lex.not_places.match(words, k)
+        actor = doc.match(lex.not_places, k)
         if actor is not None:
             k += len(actor.tokens)
             continue
-        t = lex.places.match(words, k, article=False)
+        t = doc.match(lex.places, k, article=False)
         if t is None or (k >= 2 and words[k - 1] == "من" and words[k - 2].startswith("المدعوم")):
             k += 1
             continue
-        place = lex.place_by_id[t.label]
-        score = place.depth * 10 - abs(k - near) / 100
         prev = words[k - 1] if k > 0 else ""
-        if prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}:
-            score += 5
+        out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}))
+        k += len(t.tokens)
+    doc._hits[key] = out  # type: ignore[assignment]
+    return out
+
+
+def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
+    best: tuple[float, str] | None = None
+    for k, place_id, locative in _place_mentions(doc, a, b):
+        place = doc.lex.place_by_id[place_id]
+        score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0)
         if best is None or score > best[0]:
             best = (score, place.id)
-        k += len(t.tokens)
     return best[1] if best else None
 
 
@@ -477,7 +511,7 @@ def _destination(doc: Doc, a: int, b: int) -> str | None:
     words = doc.words
     for k in range(a, b - 1):
         if words[k] == "الي":
-            t = doc.lex.places.match(words, k + 1, article=False)
+            t = doc.match(doc.lex.places, k + 1, article=False)
             if t is not None:
                 return t.label
     return None
@@ -519,7 +553,7 @@ def key_place(lex: Lexicon, place_id: str | None, stated: bool = True) -> str:
 
 def _month_year(doc: Doc, k: int, month: int) -> date:
     words, toks = doc.words, doc.tokens
-    t = doc.lex.months.match(words, k)
+    t = doc.match(doc.lex.months, k)
     nxt = k + (len(t.tokens) if t else 1)
     pub = doc.article.published_or_epoch().date()
     day = 1
@@ -532,16 +566,15 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
 
 
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
-    lex, words = doc.lex, doc.words
-    for k in range(a, b):
-        t = lex.months.match(words, k)
-        if t is not None:
-            return _month_year(doc, k, int(t.label))
-    for k in range(a, b):
-        t = lex.relative_terms.match(words, k)
-        if t is not None:
-            pub = doc.article.published_or_epoch().date()
-            return pub + timedelta(days=lex.relative_time[t.label])
+    lex = doc.lex
+    months = doc.hits(lex.months, a, b)
+    if months:
+        k, t = months[0]
+        return _month_year(doc, k, int(t.label))
+    relative = doc.hits(lex.relative_terms, a, b)
+    if relative:
+        pub = doc.article.published_or_epoch().date()
+        return pub + timedelta(days=lex.relative_time[relative[0][1].label])
     return None
 
 
@@ -570,7 +603,7 @@ def _attribution(doc: Doc, m: Mention) -> str | None:
     a, b = _sentence_range(doc, m.first)
     best: tuple[int, int, Term] | None = None
     for k in range(max(a, m.first - 20), min(b, m.last + 20)):
-        t = lex.attribution_preps.match(words, k) or lex.attribution_verbs.match(words, k)
+        t = doc.match(lex.attribution_preps, k) or doc.match(lex.attribution_verbs, k)
         if t is not None and (best is None or abs(k - m.first) < abs(best[0] - m.first)):
             best = (k, k + len(t.tokens), t)
     if best is None:
@@ -602,7 +635,7 @@ def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
         w = words[e]
         if w in CLAUSE_BREAKS or w in SENTENCE_BREAKS or w in lex.attribution_stop:
             break
-        if doc.tokens[e].is_digits or lex.events.match(words, e) is not None:
+        if doc.tokens[e].is_digits or doc.match(lex.events, e) is not None:
             break
         if e > s and lex.attribution_verbs.match(words, e) is not None:
             break
@@ -633,10 +666,8 @@ def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
 
 def _has(doc: Doc, ts: TermSet, m: Mention, before: int, after: int) -> bool:
     a, b = _sentence_range(doc, m.first)
-    for k in range(max(a, m.first - before), min(b, m.last + 1 + after)):
-        if ts.match(doc.words, k) is not None:
-            return True
-    return False
+    return any(doc.match(ts, k) is not None
+               for k in range(max(a, m.first - before), min(b, m.last + 1 + after)))
 
 
 def _fmt(v: float | None) -> str:
@@ -748,8 +779,7 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
 
 
 def _before_in_sentence(doc: Doc, ts: TermSet, m: Mention) -> bool:
-    a, _ = _sentence_range(doc, m.first)
-    return any(ts.match(doc.words, k) is not None for k in range(a, m.first))
+    return any(k < m.first for k, _ in doc.hits(ts, *_sentence_range(doc, m.first)))
 
 
 def _ceiling_is_plan(doc: Doc, m: Mention) -> bool:

@@ -82,32 +82,42 @@ class TermSet:
     terms: list[Term] = field(default_factory=list)
     _exact: dict[str, list[Term]] = field(default_factory=dict)
     _stems: dict[str, list[Term]] = field(default_factory=dict)
+    # Words repeat: remember each word's candidate terms (bounded, cleared when full).
+    _cache: dict[tuple[str, bool], list[Term]] = field(default_factory=dict)
 
     def add(self, terms: list[Term]) -> None:
         self.terms.extend(terms)
         self.terms.sort(key=lambda t: -len(t.tokens))
         self._exact.clear()
         self._stems.clear()
+        self._cache.clear()
         for t in self.terms:
             index = self._stems if t.stem[0] else self._exact
             index.setdefault(t.tokens[0], []).append(t)
 
     def _candidates(self, word: str, article: bool) -> list[Term]:
+        cached = self._cache.get((word, article))
+        if cached is not None:
+            return cached
         found: list[Term] = []
         for form in strip_clitics(word, article=article):
             found.extend(self._exact.get(form, ()))
             if self._stems:
                 for n in range(2, len(form) + 1):
                     found.extend(self._stems.get(form[:n], ()))
+        found.sort(key=lambda t: -len(t.tokens))
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[(word, article)] = found
         return found
 
     def match(self, words: list[str], i: int, *, article: bool = True) -> Term | None:
-        cands = self._candidates(words[i], article)
-        if not cands:
-            return None
-        cands.sort(key=lambda t: -len(t.tokens))
+        cands = self._cache.get((words[i], article))
+        if cands is None:
+            cands = self._candidates(words[i], article)
         for t in cands:
-            if t.match_at(words, i, article=article):
+            # A candidate's first token already matched: one-token terms need no more checks.
+            if len(t.tokens) == 1 or t.match_at(words, i, article=article):
                 return t
         return None
 

@@ -7,6 +7,7 @@ normaliser keeps, for each output character, the index of the input character it
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 # Characters dropped entirely: harakat, tanween, shadda, sukun, superscript alef, tatweel,
@@ -38,33 +39,39 @@ for _q in "“”«»„″":
     _MAP[ord(_q)] = '"'
 
 
+_TABLE: dict[int, str | None] = {cp: None for cp in _DROP}
+_TABLE.update({cp: ch for cp, ch in _MAP.items()})
+_DROP_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_DROP)) + "]")
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """Normalised text plus, per character, its index in the original."""
+    """Normalised text, and how to find each of its characters in the original.
+
+    Only deletions shift positions (every mapping is one character to one), so the
+    original index of normalised position n is n plus the deletions before it.
+    """
 
     text: str
-    index: tuple[int, ...]
     original: str
+    # For the k-th deleted character: its normalised position (original index - k).
+    shifts: tuple[int, ...]
+
+    def orig(self, n: int) -> int:
+        return n + bisect_right(self.shifts, n)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) span of the normalised text back to the original text."""
-        if start >= len(self.index):
+        if start >= len(self.text):
             return len(self.original), len(self.original)
-        o_start = self.index[start]
-        o_end = self.index[end - 1] + 1 if end > start else o_start
+        o_start = self.orig(start)
+        o_end = self.orig(end - 1) + 1 if end > start else o_start
         return o_start, o_end
 
 
 def normalize(text: str) -> Normalized:
-    out: list[str] = []
-    idx: list[int] = []
-    for i, ch in enumerate(text):
-        cp = ord(ch)
-        if cp in _DROP:
-            continue
-        out.append(_MAP.get(cp, ch))
-        idx.append(i)
-    return Normalized("".join(out), tuple(idx), text)
+    shifts = tuple(m.start() - k for k, m in enumerate(_DROP_RE.finditer(text)))
+    return Normalized(text.translate(_TABLE), text, shifts)
 
 
 def normalize_term(term: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.claims.normalize import normalize_term
 
@@ -90,7 +91,7 @@ WORD_VALUES: dict[str, int | float] = {**UNITS, **TENS, **HUNDREDS, **DUALS}
 _PREFIXES = ("وب", "ول", "و", "ف", "ب", "ل", "ك", "لل", "بال", "وال", "ال")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class WordNum:
     value: float
     kind: str  # unit, ten, hundred, multiplier, dual, dozen, fraction
@@ -116,6 +117,7 @@ def _kind_of(w: str) -> tuple[float, str] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def word_number(token: str) -> WordNum | None:
     """The numeric value of one Arabic number word, with clitics stripped."""
     cands = [("", token)] + [(p, token[len(p):]) for p in _PREFIXES if token.startswith(p)]
