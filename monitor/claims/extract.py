@@ -6,6 +6,7 @@ Stages are plain functions over one `Doc` (normalised text, tokens, sentences), 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -67,9 +68,17 @@ class Doc:
     lex: Lexicon = field(default_factory=default_lexicon)
 
     def match(self, ts: TermSet, k: int, *, article: bool = True) -> Term | None:
+        if k not in self.interesting_set:
+            return None
         return ts.match(self.words, k, article=article)
 
     _hits: dict[tuple[int, int, int, bool], list[tuple[int, Term]]] = field(default_factory=dict)
+
+    interesting: list[int] = field(default_factory=list)  # tokens a lexicon term may start at
+    interesting_set: set[int] = field(default_factory=set)
+
+    def candidates(self, a: int, b: int) -> list[int]:
+        return self.interesting[bisect_left(self.interesting, a):bisect_left(self.interesting, b)]
 
     def hits(self, ts: TermSet, a: int, b: int, *, article: bool = True) -> list[tuple[int, Term]]:
         """Every (token, term) of `ts` in tokens [a, b), found once per range."""
@@ -77,7 +86,7 @@ class Doc:
         found = self._hits.get(key)
         if found is None:
             found = []
-            for k in range(a, b):
+            for k in self.candidates(a, b):
                 t = self.match(ts, k, article=article)
                 if t is not None:
                     found.append((k, t))
@@ -123,20 +132,24 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
         if t.text in SENTENCE_BREAKS and not (t.text == "." and is_int(nxt[:1])):
             close(i + 1)
     close(len(tokens))
-    return Doc(article, norm, tokens, [t.text for t in tokens], sentence_of, sentences,
-               lex or default_lexicon())
+    lex = lex or default_lexicon()
+    words = [t.text for t in tokens]
+    doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)
+    doc.interesting = [k for k, w in enumerate(words) if lex.interesting(w)]
+    doc.interesting_set = set(doc.interesting)
+    return doc
 
 
 # ---------------------------------------------------------------- numbers and their kinds
 
 
-def _ends_at(ts: TermSet, words: list[str], end: int, lo: int, max_len: int = 5) -> int | None:
+def _ends_at(doc: Doc, ts: TermSet, end: int, lo: int, max_len: int = 5) -> int | None:
     """Start index of a term of `ts` that ends right before token `end` (not before `lo`)."""
     for k in range(max_len, 0, -1):
         s = end - k
         if s < lo:
             continue
-        t = ts.match(words, s)
+        t = doc.match(ts, s)
         if t is not None and s + len(t.tokens) == end:
             return s
     return None
@@ -264,7 +277,7 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
     if j + 1 < n and words[j] == ":" and toks[j + 1].is_digits and toks[j].start == toks[i].end:
         m.kind, m.last, m.end, m.low, m.high = "time", j + 1, toks[j + 1].end, None, None
         return
-    if _ends_at(lex.time_before, words, i, max(0, i - 2)) is not None:
+    if _ends_at(doc, lex.time_before, i, max(0, i - 2)) is not None:
         m.kind = "time"
         return
     # Ordinals: الثامنة عشرة, الحادي عشر
@@ -272,7 +285,7 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
         m.kind = "ordinal"
         return
     # Identifiers: الطريق رقم 5, المرسوم 12
-    if _ends_at(lex.identifier_before, words, i, max(0, i - 2)) is not None:
+    if _ends_at(doc, lex.identifier_before, i, max(0, i - 2)) is not None:
         m.kind = "identifier"
         return
     # Dates: 21 يناير 2026, 8 ديسمبر / كانون الأول
@@ -285,16 +298,16 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
             last += 1
         m.kind, m.last, m.end, m.low, m.high = "date", last, toks[last].end, None, None
         return
-    month_before = _ends_at(lex.months, words, i, max(0, i - 3))
+    month_before = _ends_at(doc, lex.months, i, max(0, i - 3))
     if m.value is not None and _is_year_like(m.value) and not m.definite:
         qual = _qualifier(doc, m)
-        entity_after = j < n and lex.entities.match(words, j) is not None
-        if month_before is not None or _ends_at(lex.year_before, words, i, max(0, i - 2)) \
+        entity_after = j < n and doc.match(lex.entities, j) is not None
+        if month_before is not None or _ends_at(doc, lex.year_before, i, max(0, i - 2)) \
                 is not None or (qual is None and not entity_after):
             m.kind, m.low, m.high = "year", None, None
             return
     # Durations and ages: منذ 10 سنوات, 27 عاما
-    if j < n and lex.duration.match(words, j) is not None:
+    if j < n and doc.match(lex.duration, j) is not None:
         m.kind = "duration"
         m.last, m.end = j, toks[j].end
         return
@@ -302,27 +315,27 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
     for k in (1, 0):
         s = i - k
         if s >= 0:
-            t = lex.idioms.match(words, s)
+            t = doc.match(lex.idioms, s)
             if t is not None and s + len(t.tokens) > i:
                 m.kind = "idiom"
                 return
     # Units after the figure: %, في المئة, currencies, measures.
     if j < n:
-        t = lex.measures.match(words, j)
+        t = doc.match(lex.measures, j)
         if t is not None:
             m.unit = t.label
             m.kind = "percent" if t.label == "percent" else "measure"
             m.last = j + len(t.tokens) - 1
             m.end = toks[m.last].end
             return
-        t = lex.currencies.match(words, j)
+        t = doc.match(lex.currencies, j)
         if t is not None:
             m.unit = t.label
             m.kind = "money"
             m.last = j + len(t.tokens) - 1
             m.end = toks[m.last].end
             return
-        t = lex.subunits.match(words, j)
+        t = doc.match(lex.subunits, j)
         if t is not None and m.value is not None:
             m.unit, m.kind, m.subunit = t.label, "money", True
             m.value = m.value / 100
@@ -331,7 +344,7 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
             m.end = toks[m.last].end
             return
     if i > 0 and words[i - 1] in ("$", "€", "£"):
-        t = lex.currencies.match(words, i - 1)
+        t = doc.match(lex.currencies, i - 1)
         if t is not None:
             m.unit, m.kind = t.label, "money"
             m.start = toks[i - 1].start
@@ -344,14 +357,14 @@ def _qualifier(doc: Doc, m: Mention) -> str | None:
     # A glued clitic (لـ6000, بـ 6) sits between qualifier and number.
     end = i - 1 if i > 0 and words[i - 1] in {"ل", "ب", "ال", "لل", "و"} else i
     for kind in ("floor", "ceiling", "approx"):
-        s = _ends_at(lex.qualifiers[kind], words, end, max(0, end - 5))
+        s = _ends_at(doc, lex.qualifiers[kind], end, max(0, end - 5))
         if s is not None:
             m.qual_start = s
             return kind
     j = m.last + 1
     for kind, key in (("floor", "floor_after"), ("approx", "approx_after")):
         for k in (0, 1):
-            if j + k < len(words) and lex.qualifiers[key].match(words, j + k) is not None:
+            if j + k < len(words) and doc.match(lex.qualifiers[key], j + k) is not None:
                 return kind
     return None
 
@@ -412,11 +425,11 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
     for k in (0, 1, 2):
         if j + k >= n or words[j + k] in CLAUSE_BREAKS:
             break
-        t = lex.entities.match(words, j + k)
+        t = doc.match(lex.entities, j + k)
         if t is not None:
             entity, ent_at = t.label, j + k
             break
-        if words[j + k] not in {"من", "الف", "الاف"} and k == 0 and lex.subgroups.match(words, j):
+        if words[j + k] not in {"من", "الف", "الاف"} and k == 0 and doc.match(lex.subgroups, j):
             break
     if entity is None:
         found = _nearest(doc, lex.entities, m, before=16, after=0)
@@ -427,14 +440,14 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
         if found:
             entity = found[0].label
     sub = None
-    t = lex.subgroups.match(words, j) if j < n else None
+    t = doc.match(lex.subgroups, j) if j < n else None
     if t is not None:
         sub = t.label
     elif ent_at is not None and ent_at > m.last:
         for k in range(ent_at + 1, min(n, ent_at + 4)):
             if words[k] in CLAUSE_BREAKS:
                 break
-            t = lex.subgroups.match(words, k)
+            t = doc.match(lex.subgroups, k)
             if t is not None:
                 sub = t.label
                 break
@@ -443,7 +456,7 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
         for k in range(m.first - 1, max(a, m.first - 10) - 1, -1):
             if words[k] in CLAUSE_BREAKS and k < m.first - 2:
                 break
-            t = lex.subgroups.match(words, k)
+            t = doc.match(lex.subgroups, k)
             if t is not None:
                 sub = t.label
                 break
@@ -480,19 +493,20 @@ def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
         return cached  # type: ignore[return-value]
     lex, words = doc.lex, doc.words
     out: list[tuple[int, str, bool]] = []
-    k = a
-    while k < b:
+    skip_to = a
+    for k in doc.candidates(a, b):
+        if k < skip_to:
+            continue
         actor = doc.match(lex.not_places, k)
         if actor is not None:
-            k += len(actor.tokens)
+            skip_to = k + len(actor.tokens)
             continue
         t = doc.match(lex.places, k, article=False)
         if t is None or (k >= 2 and words[k - 1] == "من" and words[k - 2].startswith("المدعوم")):
-            k += 1
             continue
         prev = words[k - 1] if k > 0 else ""
         out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}))
-        k += len(t.tokens)
+        skip_to = k + len(t.tokens)
     doc._hits[key] = out  # type: ignore[assignment]
     return out
 
@@ -626,9 +640,9 @@ def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
     lex, words = doc.lex, doc.words
     if s < b and words[s] == "ما":  # بحسب ما نقلت فوكس نيوز
         s += 1
-        if s < b and lex.attribution_verbs.match(words, s) is not None:
+        if s < b and doc.match(lex.attribution_verbs, s) is not None:
             s += 1
-    if s < b and lex.not_speaker.match(words, s) is not None:
+    if s < b and doc.match(lex.not_speaker, s) is not None:
         return None
     e = s
     while e < b and e - s < 6:
@@ -637,7 +651,7 @@ def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
             break
         if doc.tokens[e].is_digits or doc.match(lex.events, e) is not None:
             break
-        if e > s and lex.attribution_verbs.match(words, e) is not None:
+        if e > s and doc.match(lex.attribution_verbs, e) is not None:
             break
         e += 1
     if e == s:

@@ -169,6 +169,22 @@ class Lexicon:
     place_by_id: dict[str, Place]
     key_level: str
 
+    def __post_init__(self) -> None:
+        self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
+        self._sets += list(self.qualifiers.values())
+        self._interesting: dict[str, bool] = {}
+
+    def interesting(self, word: str) -> bool:
+        """Could any lexicon term start at this word? Most words cannot: skip them fast."""
+        known = self._interesting.get(word)
+        if known is None:
+            known = any(ts._candidates(word, True) or ts._candidates(word, False)
+                        for ts in self._sets)
+            if len(self._interesting) > 200_000:
+                self._interesting.clear()
+            self._interesting[word] = known
+        return known
+
     def place_label(self, place_id: str | None) -> str | None:
         place = self.place_by_id.get(place_id or "")
         return place.label if place else None
