@@ -114,6 +114,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(settings, serve=args.serve)
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    settings = _common()
+    import uvicorn
+
+    from monitor.web.app import create_app
+
+    app = create_app(_connect(settings), args.namespace or settings.namespace, settings)
+    uvicorn.run(app, host=args.host or settings.web_host, port=args.port or settings.web_port,
+                log_level="warning", access_log=False)
+    return 0
+
+
 def cmd_facts(args: argparse.Namespace) -> int:
     settings = _common(quiet=True)
     from monitor.facts.store import FactStore
@@ -206,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="the seed story through the whole pipeline, embedded Redis")
     s.add_argument("--serve", action="store_true", help="keep serving until Ctrl-C")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("web", help="the read-only web app: facts, fact pages, alerts")
+    s.add_argument("--namespace")
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.set_defaults(func=cmd_web)
 
     s = sub.add_parser("run", help="the always-on service: poller, workers, delivery, /metrics")
     s.add_argument("--workers", type=int, default=2)

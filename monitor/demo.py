@@ -67,7 +67,7 @@ def serve_feeds(docs: dict[str, bytes]) -> ThreadingHTTPServer:
 
 
 def run_demo(settings: Settings, *, serve: bool = False) -> int:
-    from monitor.alerts.render import console_text
+    from monitor.alerts.render import console_text, fact_url
     from monitor.pipeline import Pipeline
     from monitor.poller import FeedConfig, Poller
     from monitor.redis_conn import connect, redis_url
@@ -118,11 +118,21 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     )
     for alert in alerts:
         out.write(console_text(alert) + "\n\n")
+    contradiction = next((a for a in alerts if a.kind == "contradiction"), None)
+    web_base = f"http://127.0.0.1:{settings.web_port}"
+    if contradiction is not None:
+        out.write(f"Fact page of the contradiction: {fact_url(web_base, contradiction.fact_key)}\n")
     if embedded:
         out.write("The facts and alerts stay on the embedded server: "
-                  "`newsmon facts --namespace demo`, `newsmon alerts --namespace demo`.\n")
+                  "`newsmon facts --namespace demo`, `newsmon web --namespace demo`.\n")
+    web = None
     if serve:
-        out.write(f"Articles and feeds are served at {base}/ until Ctrl-C.\n")
+        from monitor.web.app import create_app
+        from monitor.web.server import start_in_thread
+
+        web = start_in_thread(create_app(client, ns, settings), "127.0.0.1", settings.web_port)
+        out.write(f"Serving the fact pages at {web_base}/ and the articles at {base}/ "
+                  "until Ctrl-C.\n")
     if serve:
         out.flush()
         try:
@@ -131,6 +141,8 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
         except KeyboardInterrupt:
             pass
     server.shutdown()
+    if web is not None:
+        web.should_exit = True
     if not embedded:
         drop_namespace(client, ns)
     return 0

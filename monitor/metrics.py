@@ -7,6 +7,8 @@ verdict kinds, route names and feed names from config; never URLs, article or wo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from prometheus_client import Counter, Gauge, Histogram
 
 FEED_POLLS = Counter(
@@ -47,3 +49,27 @@ REDIS_ERRORS = Counter("newsmon_redis_errors_total", "Redis connection errors se
 QUEUE_DEPTH = Gauge(
     "newsmon_queue_depth", "Jobs waiting per RQ queue", ["queue"], multiprocess_mode="livemax"
 )
+
+
+def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> None:
+    """Create every bounded label value at zero, so dashboards and rate() see the series
+    before the first event (and a dashboard can be checked against /metrics)."""
+    for outcome in ("ok", "not_modified", "error", "malformed", "rate_limited", "gone", "moved"):
+        FEED_POLLS.labels(outcome=outcome)
+    for outcome in ("new", "duplicate", "revised", "rejected"):
+        ARTICLES.labels(outcome=outcome)
+    for verdict in ("new", "confirms", "updates", "contradicts"):
+        VERDICTS.labels(verdict=verdict)
+    for kind in ("contradiction", "update"):
+        ALERTS_RAISED.labels(kind=kind)
+    for job in ("process_article", "deliver_alert"):
+        JOB_SECONDS.labels(job=job)
+        JOB_FAILURES.labels(job=job)
+    for file in ("feeds", "routes"):
+        CONFIG_ERRORS.labels(file=file)
+    for route in routes:
+        for outcome in ("delivered", "failed", "dead_letter"):
+            DELIVERIES.labels(route=route, outcome=outcome)
+    for feed in feeds:
+        FEED_FAILURES.labels(feed=feed).set(0)
+    CLAIMS.inc(0)

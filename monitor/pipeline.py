@@ -8,6 +8,7 @@ import httpx
 import redis
 
 from monitor.alerts.ledger import AlertLedger, build_alert
+from monitor.alerts.render import fact_url
 from monitor.alerts.routes import Route, load_routes
 from monitor.alerts.send import DeliveryError, send
 from monitor.claims.extract import extract_claims
@@ -85,8 +86,8 @@ class Pipeline:
                 enqueue_delivery(self.queues, alert.id, route.name, self.settings)
 
     def fact_url(self, alert: Alert) -> str | None:
-        base = self.settings.public_base_url.rstrip("/")
-        return f"{base}/facts/{alert.fact_key}" if base else None
+        base = self.settings.public_base_url
+        return fact_url(base, alert.fact_key) if base else None
 
     def deliver(self, alert_id: str, route_name: str, *, final_attempt: bool,
                 job_id: str | None = None) -> None:

@@ -28,6 +28,9 @@ def _progress(client: redis.Redis, key: str, total: int, stop: threading.Event) 
 def replay(client: redis.Redis, ns: str, articles: list[Article], settings: Settings, *,
            progress: bool = False, keep: bool = False) -> list[Alert]:
     pipeline = Pipeline(client, ns, settings)
+    from monitor.metrics import init_known_labels
+
+    init_known_labels([r.name for r in pipeline.routes])
     for article in articles:
         pipeline.ingestor.ingest(article)
     stop = threading.Event()

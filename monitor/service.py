@@ -58,8 +58,18 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
         from monitor.poller import load_feeds
 
         feeds = load_feeds(settings.feeds_path)
+    from monitor.metrics import init_known_labels
+
+    init_known_labels([r.name for r in pipeline.routes], [f.name for f in feeds])
     depths, healthy = _probe(client, pipeline)
     server = serve(settings.metrics_host, settings.metrics_port, depths, healthy)
+    web = None
+    if poll and workers:  # `newsmon run`: the web app too, on its own port
+        from monitor.web.app import create_app
+        from monitor.web.server import start_in_thread
+
+        web = start_in_thread(create_app(client, settings.namespace, settings),
+                              settings.web_host, settings.web_port)
     log.info("started", feeds=len(feeds), workers=workers,
              metrics_port=server.server_address[1], redis=url)
     requeued = pipeline.ingestor.requeue_pending()
@@ -110,5 +120,7 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
         if p.is_alive():
             p.kill()
     server.shutdown()
+    if web is not None:
+        web.should_exit = True
     log.info("stopped")
     return 0

@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
-    # Links in alerts point here (the web app of issue 6); empty means none.
+    # The read-only web app (`newsmon web`, and part of `newsmon run`).
+    web_host: str = "0.0.0.0"
+    web_port: int = 8080
+    # Links in alerts point here (the web app's public address); empty means no links.
     public_base_url: str = ""
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import redis
 from rq import Worker
@@ -48,6 +49,13 @@ def drain(client: redis.Redis, queues: Queues, settings: Settings | None = None,
         activate(settings)
     for _ in range(max_rounds):
         worker = make_worker(client, queues)
-        worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
+        # RQ installs its own SIGINT/SIGTERM handlers and leaves them: put ours back, so
+        # Ctrl-C after a drain (e.g. `newsmon demo --serve`) is a KeyboardInterrupt again.
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
         if all(q.count == 0 for q in queues.all):
             return

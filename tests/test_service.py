@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -50,14 +51,15 @@ def test_run_polls_processes_alerts_and_drains_on_sigterm(
     feeds.write_text("feeds:\n" + "".join(
         f"  - {{name: {p.split('/')[-1][:-4]}, url: '{http_server.url(p)}', interval: 10}}\n"
         for p in docs), encoding="utf-8")
-    port = free_port()
+    port, web_port = free_port(), free_port()
     err_path = tmp_path / "stderr.log"
     err = err_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "monitor", "run", "--workers", "2"], cwd=ROOT,
         env=_env(REDIS_URL=redis_server.url, NEWSMON_NAMESPACE="t-run",
                  NEWSMON_FEEDS_FILE=str(feeds), NEWSMON_METRICS_PORT=str(port),
-                 NEWSMON_METRICS_HOST="127.0.0.1",
+                 NEWSMON_METRICS_HOST="127.0.0.1", NEWSMON_WEB_HOST="127.0.0.1",
+                 NEWSMON_WEB_PORT=str(web_port),
                  PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics")),
         stdout=subprocess.DEVNULL, stderr=err, text=True,
     )
@@ -75,8 +77,18 @@ def test_run_polls_processes_alerts_and_drains_on_sigterm(
         assert any(a.get("kind") == "contradiction" for a in alerts), err_path.read_text()
         base = f"http://127.0.0.1:{port}"
         assert httpx.get(base + "/healthz").status_code == 200
+        alerts_page = httpx.get(f"http://127.0.0.1:{web_port}/alerts")
+        assert alerts_page.status_code == 200 and "تناقض" in alerts_page.text
         body = httpx.get(base + "/metrics").text
         assert 'newsmon_feed_polls_total{outcome="ok"}' in body
+        # The dashboard and the alert rules name only series /metrics really exports.
+        exported = set(re.findall(r"^# TYPE (newsmon_\w+) ", body, re.M))
+        exported = {re.sub(r"_total$", "", n) for n in exported}
+        dash = (ROOT / "config/grafana/dashboards/newsmon.json").read_text()
+        rules = (ROOT / "config/prometheus/rules/newsmon.yml").read_text()
+        used = {re.sub(r"_(bucket|count|sum|total)$", "", n)
+                for n in re.findall(r"newsmon_[a-z_]+", dash + rules)}
+        assert used and used <= exported, used - exported
         assert 'newsmon_articles_total{outcome="new"} 5.0' in body
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
@@ -104,6 +116,7 @@ def test_demo_on_the_embedded_default(tmp_path: Path) -> None:
     assert "CONTRADICTION escaped" in out and "~1,500" in out and "120" in out
     assert "فرهاد شامي" in out and "وزارة الداخلية السورية" in out
     assert "UPDATE transferred" in out and "≥5,700" in out
+    assert "Fact page of the contradiction: http://127.0.0.1:8080/facts/escaped%3A" in out
 
     # The embedded server kept what the demo stored; a second run starts the story afresh.
     facts = subprocess.run([sys.executable, "-m", "monitor", "facts", "--namespace", "demo",
@@ -115,3 +128,35 @@ def test_demo_on_the_embedded_default(tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "monitor", "demo"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "2 alerts" in again.stdout
+
+
+def test_demo_serve_keeps_the_fact_page_up_until_ctrl_c(tmp_path: Path) -> None:
+    web_port = free_port()
+    env = _env(NEWSMON_DATA_DIR=str(tmp_path / "data"), NEWSMON_WEB_PORT=str(web_port))
+    out_path = tmp_path / "out.txt"
+    with out_path.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "monitor", "demo", "--serve"], cwd=ROOT,
+                                env=env, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        try:
+            deadline = time.monotonic() + 60
+            url = None
+            while time.monotonic() < deadline and url is None:
+                found = re.search(r"Fact page of the contradiction: (\S+)", out_path.read_text())
+                url = found.group(1) if found else None
+                time.sleep(0.2)
+            assert url and url.startswith(f"http://127.0.0.1:{web_port}/facts/")
+            page = None
+            while time.monotonic() < deadline:
+                try:
+                    page = httpx.get(url)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            assert page is not None and page.status_code == 200
+            assert "فرهاد شامي" in page.text and "وزارة الداخلية السورية" in page.text
+            proc.send_signal(signal.SIGINT)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

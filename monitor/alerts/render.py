@@ -86,3 +86,10 @@ def console_text(alert: Alert) -> str:
             lines.append(f"          {sentence[:240]}{'…' if len(sentence) > 240 else ''}")
     lines.append(f"  why: {alert.reason}   id: {alert.id}")
     return "\n".join(lines)
+
+
+def fact_url(base_url: str, fact_key: str) -> str:
+    """The fact page of the web app (`newsmon web`) for a fact key."""
+    from urllib.parse import quote
+
+    return f"{base_url.rstrip('/')}/facts/{quote(fact_key, safe='')}"

@@ -1,0 +1,1 @@
+"""A small read-only web app: fact pages for analysts (server-rendered, right-to-left)."""
