@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.claims import lexicon
+from monitor.claims import extract, lexicon
 from monitor.claims.extract import all_numbers, extract_claims
 from monitor.models import Article
 
@@ -44,19 +44,20 @@ def test_long_runs(n: int, unit: str) -> None:
 
 
 def _work(text: str) -> int:
-    """Candidate lexicon checks made while extracting: a deterministic measure of work."""
+    """Lexicon look-ups made while extracting: a deterministic measure of work."""
     calls: Counter[str] = Counter()
-    original = lexicon.TermSet._candidates
+    original = extract.Doc.match
 
-    def counting(self: lexicon.TermSet, word: str, article: bool) -> list[lexicon.Term]:
+    def counting(self: extract.Doc, ts: lexicon.TermSet, k: int, *,
+                 article: bool = True) -> lexicon.Term | None:
         calls["c"] += 1
-        return original(self, word, article)
+        return original(self, ts, k, article=article)
 
-    lexicon.TermSet._candidates = counting  # type: ignore[method-assign]
+    extract.Doc.match = counting  # type: ignore[method-assign]
     try:
         check(text)
     finally:
-        lexicon.TermSet._candidates = original  # type: ignore[method-assign]
+        extract.Doc.match = original  # type: ignore[method-assign]
     return calls["c"]
 
 
