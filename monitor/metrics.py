@@ -13,8 +13,9 @@ from prometheus_client import Counter, Gauge, Histogram
 
 FEED_POLLS = Counter(
     "newsmon_feed_polls_total",
-    "Feed fetches by outcome (ok, not_modified, error, malformed, rate_limited, gone, moved)",
-    ["outcome"],
+    "Feed fetches by feed (names from config) and outcome (ok, not_modified, error, "
+    "malformed, rate_limited, gone, moved)",
+    ["feed", "outcome"],
 )
 FEED_FAILURES = Gauge(
     "newsmon_feed_consecutive_failures",
@@ -54,8 +55,10 @@ QUEUE_DEPTH = Gauge(
 def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> None:
     """Create every bounded label value at zero, so dashboards and rate() see the series
     before the first event (and a dashboard can be checked against /metrics)."""
-    for outcome in ("ok", "not_modified", "error", "malformed", "rate_limited", "gone", "moved"):
-        FEED_POLLS.labels(outcome=outcome)
+    for feed in feeds:
+        for outcome in ("ok", "not_modified", "error", "malformed", "rate_limited", "gone",
+                        "moved"):
+            FEED_POLLS.labels(feed=feed, outcome=outcome)
     for outcome in ("new", "duplicate", "revised", "rejected"):
         ARTICLES.labels(outcome=outcome)
     for verdict in ("new", "confirms", "updates", "contradicts"):

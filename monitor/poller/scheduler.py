@@ -88,11 +88,11 @@ class Poller:
         if result.new_url:
             log.warning("feed_moved", new_url=result.new_url)
             state.url = result.new_url
-            FEED_POLLS.labels(outcome="moved").inc()
+            FEED_POLLS.labels(feed=feed.name, outcome="moved").inc()
         if outcome == "ok":
             parsed = parse_feed(result.body, feed, result.final_url)
             if parsed.malformed:
-                FEED_POLLS.labels(outcome="malformed").inc()
+                FEED_POLLS.labels(feed=feed.name, outcome="malformed").inc()
                 log.warning("feed_malformed", reason=parsed.reason,
                             entries=len(parsed.articles))
                 if not parsed.articles:
@@ -129,7 +129,7 @@ class Poller:
             state.next_poll_at = now + delay
             log.warning("feed_failed", outcome=outcome, reason=result.reason,
                         failures=state.consecutive_failures, retry_in=round(delay, 1))
-        FEED_POLLS.labels(outcome=outcome).inc()
+        FEED_POLLS.labels(feed=feed.name, outcome=outcome).inc()
         FEED_FAILURES.labels(feed=feed.name).set(state.consecutive_failures)
         report.outcomes[outcome] += 1
         state.save(self.r, self.keys, feed.name)
