@@ -47,14 +47,15 @@ def highlight(sentence: str, figure_text: str) -> Markup:
             + Markup("</mark>") + escape(sentence[at + len(figure_text):]))
 
 
-def _label_parts(fact: Fact) -> list[str]:
+def _label_parts(fact: Fact | dict[str, Any]) -> list[str]:
     """Event, place and time scope: shown as separate isolated runs so that a Latin
     scope like 2026-01 next to an Arabic place name is not reordered."""
-    parts = [f"{fact.event or 'figure'} ({fact.entity or fact.unit})"]
-    if fact.location_name or fact.location:
-        parts.append(f"@ {fact.location_name or fact.location}")
-    if fact.scope and fact.scope != "total":
-        parts.append(f"[{fact.scope}]")
+    f = fact.model_dump() if isinstance(fact, Fact) else fact
+    parts = [f"{f.get('event') or 'figure'} ({f.get('entity') or f.get('unit')})"]
+    if f.get("location_name") or f.get("location"):
+        parts.append(f"@ {f.get('location_name') or f.get('location')}")
+    if f.get("scope") and f.get("scope") != "total":
+        parts.append(f"[{f['scope']}]")
     return parts
 
 
@@ -106,7 +107,7 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
             if filters["contradictions"] and not contradictions:
                 continue
             current = next((c for c in claims if c.claim_id == fact.current_claim), None)
-            rows.append({"key": fact.key, "label": _label(fact),
+            rows.append({"key": fact.key, "label": _label(fact), "label_parts": _label_parts(fact),
                          "current": figure(current) if current else "", "claims": len(claims),
                          "contradictions": contradictions,
                          "updated": latest.date().isoformat() if latest else "",
@@ -141,6 +142,7 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
 
     def _alert_row(a: Alert) -> dict[str, Any]:
         return {"kind": a.kind, "fact_key": a.fact_key, "label": fact_label(a),
+                "label_parts": _label_parts(a.fact),
                 "previous_figure": format_figure(a.previous), "current_figure":
                 format_figure(a.current), "previous_source": source(a.previous),
                 "current_source": source(a.current), "previous_date": day(a.previous),
