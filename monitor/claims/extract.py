@@ -15,9 +15,10 @@ from monitor.claims.normalize import Normalized, normalize
 from monitor.claims.numbers import (
     ORDINAL_WORDS,
     Token,
+    Tokens,
+    is_digit_word,
     is_int,
     parse_number_at,
-    tokenize,
     word_number,
 )
 from monitor.models import Article, Claim
@@ -68,17 +69,20 @@ class Doc:
     lex: Lexicon = field(default_factory=default_lexicon)
 
     def match(self, ts: TermSet, k: int, *, article: bool = True) -> Term | None:
-        if k not in self.interesting_set:
+        if id(ts) not in self.word_sets[k]:
             return None
         return ts.match(self.words, k, article=article)
 
     _hits: dict[tuple[int, int, int, bool], list[tuple[int, Term]]] = field(default_factory=dict)
 
-    interesting: list[int] = field(default_factory=list)  # tokens a lexicon term may start at
-    interesting_set: set[int] = field(default_factory=set)
+    # Per token, the term sets that may match there; per term set, those tokens.
+    word_sets: list[frozenset[int]] = field(default_factory=list)
+    positions: dict[int, list[int]] = field(default_factory=dict)
+    interesting: list[int] = field(default_factory=list)
 
-    def candidates(self, a: int, b: int) -> list[int]:
-        return self.interesting[bisect_left(self.interesting, a):bisect_left(self.interesting, b)]
+    def candidates(self, a: int, b: int, ts: TermSet | None = None) -> list[int]:
+        where = self.interesting if ts is None else self.positions.get(id(ts), [])
+        return where[bisect_left(where, a):bisect_left(where, b)]
 
     def hits(self, ts: TermSet, a: int, b: int, *, article: bool = True) -> list[tuple[int, Term]]:
         """Every (token, term) of `ts` in tokens [a, b), found once per range."""
@@ -86,8 +90,8 @@ class Doc:
         found = self._hits.get(key)
         if found is None:
             found = []
-            for k in self.candidates(a, b):
-                t = self.match(ts, k, article=article)
+            for k in self.candidates(a, b, ts):
+                t = ts.match(self.words, k, article=article)
                 if t is not None:
                     found.append((k, t))
             self._hits[key] = found
@@ -106,37 +110,40 @@ SOFT_BREAK_AFTER = 60
 
 def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     norm = normalize(article.full_text)
-    tokens = tokenize(norm.text)
+    tokens = Tokens(norm.text)
+    words, spans = tokens.words, tokens.spans
+    text = norm.text
     sentence_of: list[int] = []
     sentences: list[tuple[int, int]] = []
     begin = 0
     prev_end = 0
-
-    def close(at: int) -> None:
-        nonlocal begin
-        if at > begin:
-            sentences.append((begin, at))
-            begin = at
-
-    for i, t in enumerate(tokens):
+    n = len(words)
+    for i in range(n):
+        start, end = spans[i]
         # Newlines end sentences but are not tokens.
-        if "\n" in norm.text[prev_end : t.start]:
-            close(i)
-        elif i - begin >= MAX_SENTENCE_TOKENS or (
-            i - begin >= SOFT_BREAK_AFTER and tokens[i - 1].text in CLAUSE_BREAKS
+        if i > begin and (
+            "\n" in text[prev_end:start]
+            or i - begin >= MAX_SENTENCE_TOKENS
+            or (i - begin >= SOFT_BREAK_AFTER and words[i - 1] in CLAUSE_BREAKS)
         ):
-            close(i)
+            sentences.append((begin, i))
+            begin = i
         sentence_of.append(len(sentences))
-        prev_end = t.end
-        nxt = tokens[i + 1].text if i + 1 < len(tokens) else ""
-        if t.text in SENTENCE_BREAKS and not (t.text == "." and is_int(nxt[:1])):
-            close(i + 1)
-    close(len(tokens))
+        prev_end = end
+        w = words[i]
+        if w in SENTENCE_BREAKS and not (w == "." and i + 1 < n and is_int(words[i + 1][:1])):
+            sentences.append((begin, i + 1))
+            begin = i + 1
+    if begin < n:
+        sentences.append((begin, n))
     lex = lex or default_lexicon()
-    words = [t.text for t in tokens]
-    doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)
-    doc.interesting = [k for k, w in enumerate(words) if lex.interesting(w)]
-    doc.interesting_set = set(doc.interesting)
+    doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)  # type: ignore[arg-type]
+    doc.word_sets = [lex.sets_for(w) for w in words]
+    for k, sets in enumerate(doc.word_sets):
+        if sets:
+            doc.interesting.append(k)
+            for sid in sets:
+                doc.positions.setdefault(sid, []).append(k)
     return doc
 
 
@@ -158,19 +165,25 @@ def _ends_at(doc: Doc, ts: TermSet, end: int, lo: int, max_len: int = 5) -> int 
 def find_mentions(doc: Doc) -> list[Mention]:
     lex, words, toks = doc.lex, doc.words, doc.tokens
     out: list[Mention] = []
-    i = 0
     n = len(toks)
-    while i < n:
+    vague_words = lex.vague
+    # Most tokens cannot start a number or a vague quantity: one cached look-up each says so.
+    starts = [k for k, w in enumerate(words)
+              if is_digit_word(w) or word_number(w) is not None or w in vague_words
+              or (w[:1] in "وبلف" and w[1:] in vague_words)]
+    i = 0
+    for start in starts:
+        if start < i:
+            continue  # inside the previous mention
+        i = start
         w = words[i]
-        vague = lex.vague.get(w) or lex.vague.get(w[1:] if w[:1] in "وبلف" else "")
-        if vague and (i + 1 >= n or lex.vague.get(f"{w} {words[i + 1]}") is None):
+        vague = vague_words.get(w) or vague_words.get(w[1:] if w[:1] in "وبلف" else "")
+        if vague and (i + 1 >= n or vague_words.get(f"{w} {words[i + 1]}") is None):
             out.append(Mention(i, i, toks[i].start, toks[i].end, float(vague[0]),
                                float(vague[1]), "vague", vague=True))
             i += 1
             continue
-        # Most tokens are words that cannot start a number: a cached look-up says so.
-        starts = toks[i].is_digits or word_number(w) is not None
-        phrase = parse_number_at(toks, i) if starts else None
+        phrase = parse_number_at(toks, i)
         if phrase is None:
             i += 1
             continue
@@ -616,9 +629,11 @@ def _attribution(doc: Doc, m: Mention) -> str | None:
     lex, words, toks = doc.lex, doc.words, doc.tokens
     a, b = _sentence_range(doc, m.first)
     best: tuple[int, int, Term] | None = None
-    for k in range(max(a, m.first - 20), min(b, m.last + 20)):
-        t = doc.match(lex.attribution_preps, k) or doc.match(lex.attribution_verbs, k)
-        if t is not None and (best is None or abs(k - m.first) < abs(best[0] - m.first)):
+    lo, hi = max(a, m.first - 20), min(b, m.last + 20)
+    cues = sorted(doc.hits(lex.attribution_preps, a, b) + doc.hits(lex.attribution_verbs, a, b),
+                  key=lambda hit: (hit[0], hit[1].label != "prep"))
+    for k, t in cues:
+        if lo <= k < hi and (best is None or abs(k - m.first) < abs(best[0] - m.first)):
             best = (k, k + len(t.tokens), t)
     if best is None:
         return None
@@ -680,8 +695,8 @@ def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
 
 def _has(doc: Doc, ts: TermSet, m: Mention, before: int, after: int) -> bool:
     a, b = _sentence_range(doc, m.first)
-    return any(doc.match(ts, k) is not None
-               for k in range(max(a, m.first - before), min(b, m.last + 1 + after)))
+    lo, hi = max(a, m.first - before), min(b, m.last + 1 + after)
+    return any(lo <= k < hi for k, _ in doc.hits(ts, a, b))
 
 
 def _fmt(v: float | None) -> str:

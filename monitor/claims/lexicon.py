@@ -172,17 +172,17 @@ class Lexicon:
     def __post_init__(self) -> None:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
         self._sets += list(self.qualifiers.values())
-        self._interesting: dict[str, bool] = {}
+        self._word_sets: dict[str, frozenset[int]] = {}
 
-    def interesting(self, word: str) -> bool:
-        """Could any lexicon term start at this word? Most words cannot: skip them fast."""
-        known = self._interesting.get(word)
+    def sets_for(self, word: str) -> frozenset[int]:
+        """ids of the term sets a term of which may start at this word (most: none)."""
+        known = self._word_sets.get(word)
         if known is None:
-            known = any(ts._candidates(word, True) or ts._candidates(word, False)
-                        for ts in self._sets)
-            if len(self._interesting) > 200_000:
-                self._interesting.clear()
-            self._interesting[word] = known
+            known = frozenset(id(ts) for ts in self._sets
+                              if ts._candidates(word, True) or ts._candidates(word, False))
+            if len(self._word_sets) > 200_000:
+                self._word_sets.clear()
+            self._word_sets[word] = known
         return known
 
     def place_label(self, place_id: str | None) -> str | None:

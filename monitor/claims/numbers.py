@@ -38,6 +38,35 @@ class Token:
         return "0" <= c <= "9" or (c == "." and len(self.text) > 1)
 
 
+def is_digit_word(w: str) -> bool:
+    c = w[0]
+    return "0" <= c <= "9" or (c == "." and len(w) > 1)
+
+
+class Tokens:
+    """The tokens of a text as two flat lists; Token objects are made only when asked for
+    (most tokens are only ever looked at as words, and objects cost more than the scan)."""
+
+    __slots__ = ("_made", "spans", "words")
+
+    def __init__(self, text: str) -> None:
+        self.spans = [m.span() for m in TOKEN_RE.finditer(text)]
+        self.words = [text[a:b] for a, b in self.spans]
+        self._made: dict[int, Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, i: int) -> Token:
+        if i < 0:
+            i += len(self.spans)
+        t = self._made.get(i)
+        if t is None:
+            a, b = self.spans[i]
+            t = self._made[i] = Token(self.words[i], a, b)
+        return t
+
+
 def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
 
