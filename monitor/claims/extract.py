@@ -6,6 +6,7 @@ Stages are plain functions over one `Doc` (normalised text, tokens, sentences), 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,10 +17,8 @@ from monitor.claims.numbers import (
     ORDINAL_WORDS,
     Token,
     Tokens,
-    is_digit_word,
     is_int,
     parse_number_at,
-    word_number,
 )
 from monitor.models import Article, Claim
 
@@ -79,6 +78,7 @@ class Doc:
     word_sets: list[frozenset[int]] = field(default_factory=list)
     positions: dict[int, list[int]] = field(default_factory=dict)
     interesting: list[int] = field(default_factory=list)
+    numeric_starts: list[int] = field(default_factory=list)  # tokens a number may start at
 
     def candidates(self, a: int, b: int, ts: TermSet | None = None) -> list[int]:
         where = self.interesting if ts is None else self.positions.get(id(ts), [])
@@ -105,6 +105,7 @@ class Doc:
 # A "sentence" longer than this is cut at a clause break (or hard): context searches stay
 # bounded, so a 1 MB article with no full stop costs linear time, not quadratic.
 MAX_SENTENCE_TOKENS = 120
+_NEWLINE = re.compile("\n")
 SOFT_BREAK_AFTER = 60
 
 
@@ -116,20 +117,24 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     sentence_of: list[int] = []
     sentences: list[tuple[int, int]] = []
     begin = 0
-    prev_end = 0
     n = len(words)
+    # Newlines end sentences but are not tokens: walk their positions beside the tokens.
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    nl, n_nl = 0, len(newlines)
     for i in range(n):
-        start, end = spans[i]
-        # Newlines end sentences but are not tokens.
+        start = spans[i][0]
+        newline = False
+        while nl < n_nl and newlines[nl] < start:
+            newline = True
+            nl += 1
         if i > begin and (
-            "\n" in text[prev_end:start]
+            newline
             or i - begin >= MAX_SENTENCE_TOKENS
             or (i - begin >= SOFT_BREAK_AFTER and words[i - 1] in CLAUSE_BREAKS)
         ):
             sentences.append((begin, i))
             begin = i
         sentence_of.append(len(sentences))
-        prev_end = end
         w = words[i]
         if w in SENTENCE_BREAKS and not (w == "." and i + 1 < n and is_int(words[i + 1][:1])):
             sentences.append((begin, i + 1))
@@ -138,7 +143,9 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
         sentences.append((begin, n))
     lex = lex or default_lexicon()
     doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)  # type: ignore[arg-type]
-    doc.word_sets = [lex.sets_for(w) for w in words]
+    info = [lex.word_info(w) for w in words]
+    doc.word_sets = [i[0] for i in info]
+    doc.numeric_starts = [k for k, i in enumerate(info) if i[1]]
     for k, sets in enumerate(doc.word_sets):
         if sets:
             doc.interesting.append(k)
@@ -167,12 +174,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     n = len(toks)
     vague_words = lex.vague
-    # Most tokens cannot start a number or a vague quantity: one cached look-up each says so.
-    starts = [k for k, w in enumerate(words)
-              if is_digit_word(w) or word_number(w) is not None or w in vague_words
-              or (w[:1] in "وبلف" and w[1:] in vague_words)]
     i = 0
-    for start in starts:
+    # Most tokens cannot start a number or a vague quantity (decided once per word).
+    for start in doc.numeric_starts:
         if start < i:
             continue  # inside the previous mention
         i = start

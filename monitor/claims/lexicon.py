@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from monitor.claims.normalize import normalize_term
+from monitor.claims.numbers import is_digit_word, word_number
 
 # Single-letter proclitics newswire glues to words: و ف ب ل ك, and their pairs.
 CLITICS = (
@@ -172,17 +173,23 @@ class Lexicon:
     def __post_init__(self) -> None:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
         self._sets += list(self.qualifiers.values())
-        self._word_sets: dict[str, frozenset[int]] = {}
+        self._word_sets: dict[str, tuple[frozenset[int], bool]] = {}
 
     def sets_for(self, word: str) -> frozenset[int]:
-        """ids of the term sets a term of which may start at this word (most: none)."""
+        return self.word_info(word)[0]
+
+    def word_info(self, word: str) -> tuple[frozenset[int], bool]:
+        """Per word, cached: the ids of the term sets a term of which may start here (most
+        words: none), and whether a number or a vague quantity may start here."""
         known = self._word_sets.get(word)
         if known is None:
-            known = frozenset(id(ts) for ts in self._sets
-                              if ts._candidates(word, True) or ts._candidates(word, False))
+            sets = frozenset(id(ts) for ts in self._sets
+                             if ts._candidates(word, True) or ts._candidates(word, False))
+            numeric = (is_digit_word(word) or word_number(word) is not None
+                       or word in self.vague or (word[:1] in "وبلف" and word[1:] in self.vague))
             if len(self._word_sets) > 200_000:
                 self._word_sets.clear()
-            self._word_sets[word] = known
+            known = self._word_sets[word] = (sets, numeric)
         return known
 
     def place_label(self, place_id: str | None) -> str | None:
