@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.claims.extract import extract_claims
+from monitor.claims.normalize import normalize_term
 from monitor.models import Article, Claim
 
 
@@ -72,6 +73,14 @@ def _span(text: str, needle: str, used: set[int]) -> tuple[int, int] | None:
     return (start, start + len(needle)) if start != -1 else None
 
 
+def _speaker(name: str | None) -> str | None:
+    """Compare speakers as normalised words, with لـ folded: للأمم المتحدة ~ الأمم المتحدة."""
+    if not name:
+        return None
+    words = normalize_term(name).split()
+    return " ".join("ال" + w[2:] if w.startswith("لل") else w for w in words)
+
+
 def score_sentence(record: dict[str, Any], claims: list[Claim], score: Score) -> None:
     text = record["text"]
     used: set[int] = set()
@@ -111,9 +120,9 @@ def score_sentence(record: dict[str, Any], claims: list[Claim], score: Score) ->
         else:
             score.errors.append(f"{record['id']}: {gold['text']!r} event gold "
                                 f"{gold.get('event')} got {c.event}")
-        want = gold.get("attributed_to")
-        got = c.attributed_to
-        if (want is None and (got is None or got == record.get("outlet"))) or (
+        want = _speaker(gold.get("attributed_to"))
+        got = _speaker(c.attributed_to)
+        if (want is None and (got is None or got == _speaker(record.get("outlet")))) or (
                 want and got and (want in got or got in want)):
             score.speaker_ok += 1
         else:

@@ -19,6 +19,7 @@ from monitor.claims.numbers import (
     Tokens,
     is_int,
     parse_number_at,
+    word_number,
 )
 from monitor.models import Article, Claim
 
@@ -301,6 +302,19 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
     if prev in ORDINAL_WORDS or (m.definite and words[i].startswith("ال") and m.value == 10):
         m.kind = "ordinal"
         return
+    # A definite number after a definite noun qualifies it: القمة العربية الـ33 (ordinal),
+    # القتلى الأربعة (the four already counted): not a new figure.
+    noun_before = words[i - 2] if prev in _DEFINITE_CLITICS and i >= 2 else prev
+    if m.definite and noun_before.startswith("ال") and word_number(noun_before) is None \
+            and noun_before not in _DEFINITE_CLITICS:
+        m.kind = "adjective"
+        return
+    # شهر واحد / عائلة واحدة: "one" as an adjective; نصف / الربع alone: a share, not a count.
+    if m.first == m.last and not toks[i].is_digits and m.value is not None and (
+        (m.value == 1 and prev[:1].isalpha()) or (0 < m.value < 1)
+    ):
+        m.kind = "adjective" if m.value == 1 else "fraction"
+        return
     # Identifiers: الطريق رقم 5, المرسوم 12
     if _ends_at(doc, lex.identifier_before, i, max(0, i - 2)) is not None:
         m.kind = "identifier"
@@ -383,6 +397,25 @@ def _qualifier(doc: Doc, m: Mention) -> str | None:
         for k in (0, 1):
             if j + k < len(words) and doc.match(lex.qualifiers[key], j + k) is not None:
                 return kind
+    return _verb_qualifier(doc, m)
+
+
+_EXCEED = {"تجاوز", "تجاوزت", "يتجاوز", "تتجاوز", "تخطي", "تخطت", "يتخطي", "فاق", "فاقت", "يفوق"}
+_COUNT_NOUNS = {"عدد", "اعداد", "نسبه", "حصيله", "قيمه", "مجموع", "اجمالي"}
+
+
+def _verb_qualifier(doc: Doc, m: Mention) -> str | None:
+    """`تجاوز عدد النازحين في إدلب مليوني شخص`: the verb qualifies a figure it is far from."""
+    words = doc.words
+    a, _ = _sentence_range(doc, m.first)
+    for k in range(m.first - 1, max(a, m.first - 10) - 1, -1):
+        w = words[k]
+        if w in CLAUSE_BREAKS:
+            return None
+        base = w[1:] if w[:1] in "وف" and w[1:] in _EXCEED else w
+        if base in _EXCEED and any(x in _COUNT_NOUNS for x in words[k + 1 : k + 3]):
+            negated = k > 0 and words[k - 1] in {"لا", "لم", "ولا", "ولم"}
+            return "ceiling" if negated else "floor"
     return None
 
 
@@ -395,6 +428,12 @@ def _sentence_range(doc: Doc, i: int) -> tuple[int, int]:
 
 def _nearest(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
              skip: set[int] | None = None) -> tuple[Term, int] | None:
+    found = _nearest_cost(doc, ts, m, before, after, skip)
+    return (found[1], found[2]) if found else None
+
+
+def _nearest_cost(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
+                  skip: set[int] | None = None) -> tuple[float, Term, int] | None:
     """Nearest term of `ts` in the figure's sentence; crossing a comma costs distance."""
     a, b = _sentence_range(doc, m.first)
     best: tuple[float, Term, int] | None = None
@@ -425,7 +464,7 @@ def _nearest(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
         if t is not None:
             best = (cost, t, k)
             break
-    return (best[1], best[2]) if best else None
+    return best
 
 
 def _in_sentence(doc: Doc, ts: TermSet, m: Mention) -> tuple[Term, int] | None:
@@ -480,19 +519,35 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
     return entity, sub
 
 
-def _event(doc: Doc, m: Mention) -> str | None:
-    found = _nearest(doc, doc.lex.events, m, before=10, after=6)
-    if found is None:
-        return None
-    event = found[0].label
-    if event in {"escaped", "released"} and _in_sentence(doc, doc.lex.foil, m) is not None:
-        esc = _in_sentence(doc, doc.lex.events, m)
-        a, b = _sentence_range(doc, m.first)
-        if any(doc.match(doc.lex.events, k) and
-               doc.match(doc.lex.events, k).label == "escaped"  # type: ignore[union-attr]
-               for k in range(a, b)) or esc:
-            return "escape_foiled"
+NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
+DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
+
+
+def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
+    lex = doc.lex
+    verb = _nearest_cost(doc, lex.events, m, before=10, after=6)
+    noun = _nearest_cost(doc, lex.event_nouns, m, before=4, after=3)
+    if noun is not None and (verb is None or noun[0] + NOUN_PENALTY < verb[0]):
+        verb = noun
+    if verb is None:
+        # No word says what happened: the counted thing may (detainees are held).
+        return lex.entity_events.get((entity or "").split(".")[0])
+    event = verb[1].label
+    if event in {"escaped", "released"} and _in_sentence(doc, lex.foil, m) is not None \
+            and any(t.label == "escaped" for _, t in doc.hits(lex.events, *_sentence_range(
+                doc, m.first))):
+        return "escape_foiled"
+    if event == "escaped" and (entity or "").split(".")[0] in DISPLACED_BY_FLIGHT:
+        return "displaced"  # civilians fleeing a town are displaced, not escapees
+    if event == "deployed" and (entity or "").split(".")[0] in {"vehicle", "aid_unit"} \
+            and _in_sentence(doc, lex.events, m) and _aid_context(doc, m):
+        return "funding"
     return event
+
+
+def _aid_context(doc: Doc, m: Mention) -> bool:
+    return any(t.label == "funding" for _, t in doc.hits(doc.lex.events,
+                                                          *_sentence_range(doc, m.first)))
 
 
 # ---------------------------------------------------------------- where and when
@@ -735,9 +790,13 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     unit = m.unit
     if unit == "count" and entity in PERSON_CLASSES:
         unit = "person"
-    event = _event(doc, m)
-    if unit not in {"count", "person"} and unit in lex.currencies_codes():
-        event = event if event == "funding" else (event or "funding")
+    event = _event(doc, m, entity)
+    if unit in lex.currencies_codes():
+        # Money is funding when the text says it is given, pledged, cut...; a deficit, a
+        # price or a cost is not.
+        event = "funding" if event == "funding" else None
+    if event and _has(doc, lex.need, m, before=8, after=0):
+        event = None  # what is needed or what it costs is not what happened
     modality = "count"
     if _has(doc, lex.plan, m, before=4, after=0) or (
         qual == "ceiling" and _ceiling_is_plan(doc, m)

@@ -138,7 +138,10 @@ class Place:
 @dataclass
 class Lexicon:
     events: TermSet
+    event_nouns: TermSet
     event_kind: dict[str, str]
+    entity_events: dict[str, str]
+    need: TermSet
     foil: TermSet
     plan: TermSet
     hypothetical: TermSet
@@ -211,9 +214,11 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     data = yaml.safe_load((config_dir / "lexicon.yaml").read_text(encoding="utf-8"))
     gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
     events = TermSet()
+    nouns = TermSet()
     kinds: dict[str, str] = {}
     for name, spec in data["events"].items():
         events.add(_terms(spec["triggers"], name))
+        nouns.add(_terms(spec.get("nouns", []), name))
         kinds[name] = spec.get("kind", "running")
     q = data["qualifiers"]
     places = TermSet()
@@ -227,7 +232,10 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     rel = {normalize_term(k): int(v) for k, v in data["relative_time"].items()}
     return Lexicon(
         events=events,
+        event_nouns=nouns,
         event_kind=kinds,
+        entity_events=dict(data.get("entity_events", {})),
+        need=_set(_terms(data.get("need_cues", []), "need")),
         foil=_set(_terms(data["foil_cues"], "foil")),
         plan=_set(_terms(data["plan_cues"], "plan")),
         hypothetical=_set(_terms(data["hypothetical_cues"], "hyp")),

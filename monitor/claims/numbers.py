@@ -114,7 +114,7 @@ ORDINAL_WORDS = {normalize_term(w) for w in (
     "التاسعة", "العاشر", "العاشرة", "الحادي", "الحادية",
 )}
 
-_ONE_OF = {normalize_term(w) for w in ("أحد", "إحدى")}
+_ONE_OF = {normalize_term(w) for w in ("أحد", "إحدى", "الأحد", "الاحد")}  # الأحد: Sunday
 _ONE_OF |= {p + w for p in ("ف", "ب", "ل") for w in list(_ONE_OF)}  # not و: واحد is "one"
 WORD_VALUES: dict[str, int | float] = {**UNITS, **TENS, **HUNDREDS, **DUALS}
 _PREFIXES = ("وب", "ول", "و", "ف", "ب", "ل", "ك", "لل", "بال", "وال", "ال")
