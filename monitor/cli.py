@@ -62,8 +62,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from monitor.evaluate import evaluate
     from monitor.settings import PROJECT_ROOT
 
-    path = Path(args.file) if args.file else PROJECT_ROOT / "tests" / "gold" / "sentences.jsonl"
-    score = evaluate(path)
+    paths = [Path(args.file)] if args.file else sorted(
+        (PROJECT_ROOT / "tests" / "gold").glob("*.jsonl"))
+    score = evaluate(*paths)
     if args.errors:
         for line in score.errors:
             print(line, file=sys.stderr)

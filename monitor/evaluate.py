@@ -134,13 +134,15 @@ def score_sentence(record: dict[str, Any], claims: list[Claim], score: Score) ->
             score.errors.append(f"{record['id']}: extra claim {c.text!r} ({c.low}..{c.high})")
 
 
-def evaluate(path: Path) -> Score:
+def evaluate(*paths: Path) -> Score:
+    """Score every annotated sentence of the given JSON lines files together."""
     score = Score()
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        record.setdefault("id", f"line{n}")
-        article = Article(id=record["id"], text=record["text"], outlet=record.get("outlet"))
-        score_sentence(record, extract_claims(article), score)
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            record.setdefault("id", f"{path.stem}:{n}")
+            article = Article(id=record["id"], text=record["text"], outlet=record.get("outlet"))
+            score_sentence(record, extract_claims(article), score)
     return score

@@ -82,7 +82,14 @@ class Doc:
     numeric_starts: list[int] = field(default_factory=list)  # tokens a number may start at
 
     def candidates(self, a: int, b: int, ts: TermSet | None = None) -> list[int]:
-        where = self.interesting if ts is None else self.positions.get(id(ts), [])
+        if ts is None:
+            where = self.interesting
+        else:
+            sid = id(ts)
+            where = self.positions.get(sid)  # type: ignore[assignment]
+            if where is None:  # made on first use: most term sets are never scanned
+                sets = self.word_sets
+                where = self.positions[sid] = [k for k in self.interesting if sid in sets[k]]
         return where[bisect_left(where, a):bisect_left(where, b)]
 
     def hits(self, ts: TermSet, a: int, b: int, *, article: bool = True) -> list[tuple[int, Term]]:
@@ -147,11 +154,7 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     info = [lex.word_info(w) for w in words]
     doc.word_sets = [i[0] for i in info]
     doc.numeric_starts = [k for k, i in enumerate(info) if i[1]]
-    for k, sets in enumerate(doc.word_sets):
-        if sets:
-            doc.interesting.append(k)
-            for sid in sets:
-                doc.positions.setdefault(sid, []).append(k)
+    doc.interesting = [k for k, i in enumerate(info) if i[0]]
     return doc
 
 
@@ -526,9 +529,11 @@ DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "perso
 def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
     verb = _nearest_cost(doc, lex.events, m, before=10, after=6)
-    noun = _nearest_cost(doc, lex.event_nouns, m, before=4, after=3)
-    if noun is not None and (verb is None or noun[0] + NOUN_PENALTY < verb[0]):
-        verb = noun
+    # A noun costs at least 1 + the penalty: a verb nearer than that cannot lose to one.
+    if verb is None or verb[0] > 1 + NOUN_PENALTY:
+        noun = _nearest_cost(doc, lex.event_nouns, m, before=4, after=3)
+        if noun is not None and (verb is None or noun[0] + NOUN_PENALTY < verb[0]):
+            verb = noun
     if verb is None:
         # No word says what happened: the counted thing may (detainees are held).
         return lex.entity_events.get((entity or "").split(".")[0])
