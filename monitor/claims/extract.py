@@ -690,14 +690,40 @@ def _time(doc: Doc, m: Mention, inherit: bool) -> tuple[date | None, bool]:
 
 
 def _attribution(doc: Doc, m: Mention) -> str | None:
-    lex, words, toks = doc.lex, doc.words, doc.tokens
+    """Who said it: a cue in the figure's sentence, a headline's "Outlet: ..." prefix, or
+    the "according to X" (بحسب / وفق) that closes the sentence just before."""
     a, b = _sentence_range(doc, m.first)
+    found = _speaker_in(doc, a, b, m.first, m.last)
+    if found is None and a == 0 and doc.article.title:
+        found = _headline_source(doc, b)
+    if found is None and doc.sentence_of[m.first] > 0:
+        pa, pb = doc.sentences[doc.sentence_of[m.first] - 1]
+        found = _speaker_in(doc, pa, pb, pb, pb, preps_only=True)
+    return found
+
+
+def _headline_source(doc: Doc, b: int) -> str | None:
+    """فوكس نيوز: واشنطن أحبطت ...: a headline that opens with its source and a colon."""
+    words = doc.words
+    for k in range(0, min(b, 5)):
+        if words[k] == ":":
+            if k and not any(doc.tokens[j].is_digits for j in range(k)):
+                return doc.orig(doc.tokens[0].start, doc.tokens[k - 1].end).strip(" \"'«»“”")
+            return None
+    return None
+
+
+def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
+                preps_only: bool = False) -> str | None:
+    lex, words, toks = doc.lex, doc.words, doc.tokens
     best: tuple[int, int, Term] | None = None
-    lo, hi = max(a, m.first - 20), min(b, m.last + 20)
-    cues = sorted(doc.hits(lex.attribution_preps, a, b) + doc.hits(lex.attribution_verbs, a, b),
-                  key=lambda hit: (hit[0], hit[1].label != "prep"))
+    lo, hi = max(a, first - 20), min(b, last + 20)
+    cues = doc.hits(lex.attribution_preps, a, b)
+    if not preps_only:
+        cues = sorted(cues + doc.hits(lex.attribution_verbs, a, b),
+                      key=lambda hit: (hit[0], hit[1].label != "prep"))
     for k, t in cues:
-        if lo <= k < hi and (best is None or abs(k - m.first) < abs(best[0] - m.first)):
+        if lo <= k < hi and (best is None or abs(k - first) < abs(best[0] - first)):
             best = (k, k + len(t.tokens), t)
     if best is None:
         return None
