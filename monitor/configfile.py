@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 
 class ConfigFileError(ValueError):
@@ -53,3 +55,36 @@ def describe(exc: Exception) -> str:
             parts.append(f"{loc}: {e.get('msg')}")
         return "; ".join(parts)
     return str(exc)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_models(path: Path, section: str, model: type[M], error: type[ConfigFileError],
+                on_error: Callable[[], None], check: Callable[[M], None] | None = None,
+                ) -> list[M]:
+    """Each entry of `section` as `model`, names unique; errors name file, line and field.
+
+    `on_error` counts the rejection (a metric); `check` may raise `error` for checks
+    beyond the model's own (e.g. an environment variable that must be set).
+    """
+    try:
+        items = entries(path, section)
+    except ConfigFileError as exc:
+        on_error()
+        raise error(str(exc)) from None
+    out: list[M] = []
+    for line, item in items:
+        try:
+            obj = model.model_validate(item)
+            if check is not None:
+                check(obj)
+        except (ValidationError, error) as exc:
+            on_error()
+            raise error(f"{path}:{line}: {describe(exc)}") from None
+        name = getattr(obj, "name", None)
+        if name is not None and any(getattr(o, "name", None) == name for o in out):
+            on_error()
+            raise error(f"{path}:{line}: duplicate name {name!r}")
+        out.append(obj)
+    return out

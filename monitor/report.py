@@ -4,30 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitor.alerts.render import format_figure, source
 from monitor.models import ClaimRecord, Fact
 
 
 def figure(c: ClaimRecord | dict[str, Any]) -> str:
-    d = c if isinstance(c, dict) else c.model_dump()
-    low, high = d.get("low"), d.get("high")
-
-    def f(v: float) -> str:
-        return f"{int(v):,}" if v == int(v) else f"{v:,.2f}"
-
-    if low is not None and high is not None:
-        s = f(low) if low == high else f"{f(low)}–{f(high)}"
-    elif low is not None:
-        s = f"≥{f(low)}"
-    elif high is not None:
-        s = f"≤{f(high)}"
-    else:
-        s = "?"
-    return ("~" if d.get("approx") else "") + s
+    return format_figure(c if isinstance(c, dict) else c.model_dump())
 
 
 def _who(c: ClaimRecord) -> str:
-    parts = [p for p in (c.attributed_to, c.outlet) if p]
-    return " / ".join(dict.fromkeys(parts)) or "unknown source"
+    return source(c.model_dump())
 
 
 def fact_json(fact: Fact, claims: list[ClaimRecord]) -> dict[str, Any]:

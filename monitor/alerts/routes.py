@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from monitor.configfile import ConfigFileError, describe, entries
+from monitor.configfile import ConfigFileError, load_models
 from monitor.metrics import CONFIG_ERRORS
 from monitor.models import Alert
 
@@ -49,41 +49,29 @@ class Route(BaseModel):
         if self.url:
             return self.url
         assert self.url_env
-        value = os.environ.get(self.url_env)
-        if not value:
-            raise RouteConfigError(f"route {self.name}: environment variable {self.url_env} "
-                                   "is not set")
-        return value
+        return self._env(self.url_env)
 
     def secret(self) -> str:
         assert self.secret_env
-        value = os.environ.get(self.secret_env)
+        return self._env(self.secret_env)
+
+    def _env(self, variable: str) -> str:
+        """Read at call time, never stored or logged: secrets stay in the environment."""
+        value = os.environ.get(variable)
         if not value:
-            raise RouteConfigError(f"route {self.name}: environment variable {self.secret_env} "
+            raise RouteConfigError(f"route {self.name}: environment variable {variable} "
                                    "is not set")
         return value
 
 
 def load_routes(path: Path) -> list[Route]:
     """Routes from YAML; every route's env variables must be set, checked now, at start-up."""
-    out: list[Route] = []
-    try:
-        items = entries(path, "routes")
-    except ConfigFileError as exc:
-        CONFIG_ERRORS.labels(file="routes").inc()
-        raise RouteConfigError(str(exc)) from None
-    for line, item in items:
-        try:
-            route = Route.model_validate(item)
-            if route.type != "console":
-                route.resolved_url()
-            if route.type == "webhook":
-                route.secret()
-        except (ValidationError, RouteConfigError) as exc:
-            CONFIG_ERRORS.labels(file="routes").inc()
-            raise RouteConfigError(f"{path}:{line}: {describe(exc)}") from None
-        if any(r.name == route.name for r in out):
-            CONFIG_ERRORS.labels(file="routes").inc()
-            raise RouteConfigError(f"{path}:{line}: duplicate route name {route.name!r}")
-        out.append(route)
-    return out
+
+    def env_is_set(route: Route) -> None:
+        if route.type != "console":
+            route.resolved_url()
+        if route.type == "webhook":
+            route.secret()
+
+    return load_models(path, "routes", Route, RouteConfigError,
+                       CONFIG_ERRORS.labels(file="routes").inc, env_is_set)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -11,6 +10,7 @@ from monitor.alerts.render import summary_line
 from monitor.alerts.routes import Route
 from monitor.alerts.slack import slack_payload, validate_blocks
 from monitor.alerts.webhook import webhook_headers
+from monitor.http_headers import retry_after_seconds
 from monitor.logs import get_logger
 from monitor.models import Alert
 
@@ -21,21 +21,6 @@ class DeliveryError(Exception):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        from datetime import UTC, datetime
-
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
 
 
 def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str],
@@ -50,7 +35,7 @@ def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str],
     code = resp.status_code
     raise DeliveryError(
         f"{route.type} route {route.name}: HTTP {code}",
-        retry_after=_retry_after(resp.headers.get("retry-after")),
+        retry_after=retry_after_seconds(resp.headers.get("retry-after")),
         permanent=400 <= code < 500 and code not in (408, 409, 425, 429),
     )
 

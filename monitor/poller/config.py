@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from monitor.configfile import ConfigFileError, describe, entries
+from monitor.configfile import ConfigFileError, load_models
 from monitor.metrics import CONFIG_ERRORS
 
 
@@ -37,20 +37,5 @@ class FeedConfig(BaseModel):
 
 
 def load_feeds(path: Path) -> list[FeedConfig]:
-    try:
-        items = entries(path, "feeds")
-    except ConfigFileError as exc:
-        CONFIG_ERRORS.labels(file="feeds").inc()
-        raise ConfigError(str(exc)) from None
-    out: list[FeedConfig] = []
-    for line, item in items:
-        try:
-            feed = FeedConfig.model_validate(item)
-        except ValidationError as exc:
-            CONFIG_ERRORS.labels(file="feeds").inc()
-            raise ConfigError(f"{path}:{line}: {describe(exc)}") from None
-        if any(f.name == feed.name for f in out):
-            CONFIG_ERRORS.labels(file="feeds").inc()
-            raise ConfigError(f"{path}:{line}: duplicate feed name {feed.name!r}")
-        out.append(feed)
-    return out
+    return load_models(path, "feeds", FeedConfig, ConfigError,
+                       CONFIG_ERRORS.labels(file="feeds").inc)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlparse
 from urllib.request import url2pathname
 
 import httpx
+
+from monitor.http_headers import retry_after_seconds
 
 Outcome = Literal["ok", "not_modified", "error", "rate_limited", "gone"]
 MAX_REDIRECTS = 5
@@ -28,22 +28,6 @@ class FetchResult:
     retry_after: float | None = None
     reason: str = ""
     status: int | None = None
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _read_file(url: str, cap: int) -> FetchResult:
