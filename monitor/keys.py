@@ -41,9 +41,6 @@ class Keys:
         """Sorted set of fact keys by last change time, for `newsmon facts`."""
         return f"{self.ns}:facts"
 
-    def article_claims(self, article_id: str) -> str:
-        return f"{self.ns}:article:{article_id}:claims"
-
     # Alerts
     def alert(self, alert_id: str) -> str:
         return f"{self.ns}:alert:{alert_id}"

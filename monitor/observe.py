@@ -7,9 +7,7 @@ counters and histograms are folded into its worker's archive file and its files 
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -119,11 +117,3 @@ def serve(host: str, port: int, probe: Callable[[], dict[str, int] | None],
     server = ThreadingHTTPServer((host, port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True, name="metrics").start()
     return server
-
-
-def remove_metrics_dir(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def live_files(path: Path) -> list[str]:
-    return sorted(os.path.basename(f) for f in glob.glob(str(path / "*.db")))

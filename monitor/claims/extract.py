@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
@@ -231,7 +231,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
             ):
                 low = phrase.value
                 if second.has_multiplier and not phrase.has_multiplier:
-                    mult = _multiplier_of(second.value, words, second)
+                    mult = _multiplier_of(second.value)
                     if mult and low * mult <= second.value:
                         low *= mult
                 m.low, m.high, m.value = low, second.value, None
@@ -281,7 +281,7 @@ def _is_year_like(v: float) -> bool:
     return v == int(v) and 1900 <= v <= 2100
 
 
-def _multiplier_of(value: float, words: list[str], phrase: object) -> float | None:
+def _multiplier_of(value: float) -> float | None:
     for mult in (1e12, 1e9, 1e6, 1e3):
         if value >= mult and value % mult == 0:
             return mult
@@ -960,7 +960,3 @@ def all_numbers(article: Article, lex: Lexicon | None = None) -> list[dict[str, 
             "unit": m.unit,
         })
     return out
-
-
-def published_date(article: Article) -> datetime | None:
-    return article.published

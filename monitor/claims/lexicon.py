@@ -177,9 +177,7 @@ class Lexicon:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
         self._sets += list(self.qualifiers.values())
         self._word_sets: dict[str, tuple[frozenset[int], bool]] = {}
-
-    def sets_for(self, word: str) -> frozenset[int]:
-        return self.word_info(word)[0]
+        self._currency_codes = {t.label for t in self.currencies.terms}
 
     def word_info(self, word: str) -> tuple[frozenset[int], bool]:
         """Per word, cached: the ids of the term sets a term of which may start here (most
@@ -200,7 +198,7 @@ class Lexicon:
         return place.label if place else None
 
     def currencies_codes(self) -> set[str]:
-        return {t.label for t in self.currencies.terms}
+        return self._currency_codes
 
 
 def _set(*groups: list[Term]) -> TermSet:
