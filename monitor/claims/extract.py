@@ -523,11 +523,19 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 
 
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
+# Nouns that name an outcome (قتلى، جرحى، مفقودون) decide the event when they directly follow
+# the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
+OUTCOME_EVENTS = {"killed", "injured", "missing"}
+_SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"}
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
 
 
 def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
+    nxt = m.last + 1
+    right_after = doc.match(lex.event_nouns, nxt) if nxt < len(doc.words) else None
+    if right_after is not None and right_after.label in OUTCOME_EVENTS:
+        return right_after.label  # "10 جرحى": the counted thing says what happened to it
     verb = _nearest_cost(doc, lex.events, m, before=10, after=6)
     # A noun costs at least 1 + the penalty: a verb nearer than that cannot lose to one.
     if verb is None or verb[0] > 1 + NOUN_PENALTY:
@@ -848,6 +856,15 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         event, entity, location, unit = ref.event, ref.entity, ref.location, ref.unit
         scope, time_iso, fact_key = ref.scope, ref.time, ref.fact_key
         modality = "count"
+    elif m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES | {
+            "و" + w for w in _SUBSET_CUES} and not m.vague and entity:
+        # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
+        entity = f"{entity.split('.')[0]}.part"
+        thing = entity if unit == "person" else unit
+        scope = "total"
+        time_iso = None
+        if event:
+            fact_key = f"{event}:{thing}:{key_place(lex, location, stated)}:{scope}"
     elif parent is not None:
         # (4253 عربياً، 983 أجنبياً): parts of the figure before the brackets.
         event, location, unit = parent.event, parent.location, parent.unit

@@ -80,6 +80,10 @@ def decide(
         ref = max(earlier, key=when)
     if overlaps(new, ref, tolerance):
         return Decision("confirms", ref, "figures agree", False)
+    if new.article_id == ref.article_id and same_source(new, ref):
+        # One source in one article does not contradict itself: two figures it gives
+        # for what looks like one fact are two facts we could not tell apart.
+        return Decision("new", None, "another figure from the same source and article", False)
     if not late:
         reason = _update_reason(new, ref, later_state_days)
         if reason:
