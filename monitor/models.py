@@ -78,6 +78,7 @@ class ClaimRecord(Claim):
     """A claim as the fact store keeps it: with its source and the verdict it got."""
 
     claim_id: str
+    version: str | None = None  # the article text's hash: a revised article is a new version
     outlet: str | None = None
     published: datetime | None = None
     url: str | None = None

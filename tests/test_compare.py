@@ -14,7 +14,8 @@ def rec(low: float | None, high: float | None, *, approx: bool = False, who: str
         cid: str | None = None) -> ClaimRecord:
     published = datetime(2026, month, day, 9, tzinfo=UTC)
     return ClaimRecord(
-        article_id="a", text="x", start=0, end=1, low=low, high=high, approx=approx,
+        article_id=f"a-{who}-{month}-{day}", text="x", start=0, end=1, low=low, high=high,
+        approx=approx,
         unit="person", event=event, sentence="s", fact_key="k", scope=scope,
         time=published.date().isoformat(), attributed_to=who, outlet=outlet,
         published=published, update_cue=cue, claim_id=cid or f"c{low}{high}{who}{day}",
@@ -64,3 +65,19 @@ def test_an_old_report_arriving_late_never_updates_backwards() -> None:
     d = decide(late, newer, [first, newer], **TOL)
     assert d.verdict != "updates" and not d.becomes_current
     assert d.compared_with is first
+
+
+def test_one_source_in_one_article_does_not_contradict_itself() -> None:
+    a = rec(11_000_000, 11_000_000, who="BBC")
+    b = rec(6_000_000, 6_000_000, who="BBC").model_copy(update={"article_id": a.article_id})
+    assert decide(b, a, [a], **TOL).verdict == "new"
+    # ...but two speakers in one article do (the seed story's 1500 vs 120).
+    c = rec(120, 120, who="Interior Ministry").model_copy(update={"article_id": a.article_id})
+    assert decide(c, a, [a], **TOL).verdict == "contradicts"
+
+
+def test_a_revised_article_updates_its_own_figure() -> None:
+    old = rec(27, 27, who="MoH").model_copy(update={"version": "v1"})
+    new = old.model_copy(update={"low": 35, "high": 35, "version": "v2", "claim_id": "c2"})
+    d = decide(new, old, [old], **TOL)
+    assert d.verdict == "updates" and "revised" in d.reason

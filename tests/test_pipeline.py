@@ -201,3 +201,22 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     drain(redis_client, pipeline.queues, s)
     assert pipeline.ledger.dead_letters() == []
     assert all(pipeline.ledger.delivered(d["alert_id"], "hook") for d in dead)
+
+
+def test_a_source_revising_its_figure_raises_an_update(redis_client: redis.Redis,
+                                                        tmp_path: Path) -> None:
+    from monitor.models import Article
+
+    s = settings(tmp_path)
+    pipeline = Pipeline(redis_client, "t-revise", s)
+    first = Article(id="moh-1", outlet="moh", url="https://moh.example/1",
+                    text="قالت وزارة الصحة إن 27 شخصا قتلوا في غارة على درنة.")
+    assert pipeline.ingestor.ingest(first) == "new"
+    drain(redis_client, pipeline.queues, s)
+    assert pipeline.ledger.all() == []
+    revised = first.model_copy(update={"text": first.text.replace("27", "35")})
+    assert pipeline.ingestor.ingest(revised) == "revised"
+    drain(redis_client, pipeline.queues, s)
+    (alert,) = pipeline.ledger.all()
+    assert alert.kind == "update" and alert.previous["low"] == 27 and alert.current["low"] == 35
+    assert "revised" in alert.reason

@@ -80,7 +80,8 @@ def decide(
         ref = max(earlier, key=when)
     if overlaps(new, ref, tolerance):
         return Decision("confirms", ref, "figures agree", False)
-    if new.article_id == ref.article_id and same_source(new, ref):
+    if new.article_id == ref.article_id and new.version == ref.version \
+            and same_source(new, ref):
         # One source in one article does not contradict itself: two figures it gives
         # for what looks like one fact are two facts we could not tell apart.
         return Decision("new", None, "another figure from the same source and article", False)
@@ -100,6 +101,8 @@ def decide(
 
 def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) -> str | None:
     """Why `new` is a later state of a running count, or None when it is not."""
+    if new.article_id == ref.article_id and new.version != ref.version:
+        return "the source revised its own article"
     if new.event in INCIDENT_EVENTS and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
         # unless the same source revises itself.

@@ -32,6 +32,7 @@ def to_record(claim: Claim, article: Article) -> ClaimRecord:
     return ClaimRecord(
         **claim.model_dump(),
         claim_id=claim.id,
+        version=article.content_hash,
         outlet=article.outlet,
         published=article.published,
         url=article.url,
