@@ -220,3 +220,15 @@ def test_a_source_revising_its_figure_raises_an_update(redis_client: redis.Redis
     (alert,) = pipeline.ledger.all()
     assert alert.kind == "update" and alert.previous["low"] == 27 and alert.current["low"] == 35
     assert "revised" in alert.reason
+
+
+def test_replaying_a_stream_twice_adds_nothing(redis_client: redis.Redis,
+                                                tmp_path: Path) -> None:
+    s = settings(tmp_path)
+    first = replay(redis_client, "t-again", seed_articles(), s, keep=True)
+    pipeline = Pipeline(redis_client, "t-again", s)
+    facts = {f.key: sorted(c.claim_id for c in claims) for f, claims in pipeline.facts.all()}
+    second = replay(redis_client, "t-again", seed_articles(), s, keep=True)
+    assert [a.id for a in second] == [a.id for a in first]
+    assert {f.key: sorted(c.claim_id for c in claims)
+            for f, claims in pipeline.facts.all()} == facts

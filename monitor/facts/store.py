@@ -62,10 +62,16 @@ class FactStore:
                         old = ClaimRecord.model_validate_json(stored)
                         prev = self._claim(ckey, old.compared_with)
                         return Recorded(old, prev, fact, old.verdict, True)
-                    history = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)]
-                    current = next(
-                        (h for h in history if h.claim_id == fact.current_claim), None
-                    )
+                    raw_current = pipe.hget(ckey, fact.current_claim) if fact.current_claim \
+                        else None
+                    current = ClaimRecord.model_validate_json(raw_current) if raw_current \
+                        else None
+                    # Only a claim older than the current state needs the whole history: a
+                    # fact with thousands of claims costs one read per new claim, not all.
+                    history: list[ClaimRecord] = []
+                    if current is not None and when(rec) < when(current):
+                        history = [ClaimRecord.model_validate_json(v)
+                                   for v in pipe.hvals(ckey)]
                     d: Decision = decide(
                         rec, current, history,
                         tolerance=self.tolerance, later_state_days=self.later_days,
