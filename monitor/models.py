@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -43,6 +43,13 @@ class Article(BaseModel):
 
     def published_or_epoch(self) -> datetime:
         return self.published or datetime(1970, 1, 1, tzinfo=UTC)
+
+    def published_day(self) -> date | None:
+        """The UTC day of publication: outlets stamp +04:00, GMT or +00:00 alike."""
+        if self.published is None:
+            return None
+        p = self.published
+        return (p.astimezone(UTC) if p.tzinfo else p).date()
 
 
 class Claim(BaseModel):

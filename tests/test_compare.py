@@ -81,3 +81,15 @@ def test_a_revised_article_updates_its_own_figure() -> None:
     new = old.model_copy(update={"low": 35, "high": 35, "version": "v2", "claim_id": "c2"})
     d = decide(new, old, [old], **TOL)
     assert d.verdict == "updates" and "revised" in d.reason
+
+
+def test_publication_times_in_other_zones_are_ordered_on_one_clock() -> None:
+    from datetime import timedelta, timezone
+
+    from monitor.facts.compare import when
+
+    dubai = rec(320, 320).model_copy(update={"published": datetime(
+        2018, 6, 29, 22, 11, tzinfo=timezone(timedelta(hours=4)))})  # 18:11 UTC
+    paris = rec(415, 415).model_copy(update={"published": datetime(
+        2018, 6, 29, 20, 39, tzinfo=UTC)})
+    assert when(dubai) < when(paris)

@@ -522,6 +522,8 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
     return entity, sub
 
 
+PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
+                 "escape_foiled", "displaced"}
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
 # Nouns that name an outcome (قتلى، جرحى، مفقودون) decide the event when they directly follow
 # the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
@@ -654,7 +656,7 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     words, toks = doc.words, doc.tokens
     t = doc.match(doc.lex.months, k)
     nxt = k + (len(t.tokens) if t else 1)
-    pub = doc.article.published_or_epoch().date()
+    pub = doc.article.published_day() or date(1970, 1, 1)
     day = 1
     if k > 0 and toks[k - 1].is_digits and is_int(words[k - 1]) and 1 <= int(words[k - 1]) <= 31:
         day = int(words[k - 1])
@@ -664,15 +666,20 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     return date(year, month, day)
 
 
+_PERIOD_START = {"منذ", "بدات", "بدا", "بدء", "اندلاع", "انطلاق", "انطلقت"}
+
+
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
     lex = doc.lex
-    months = doc.hits(lex.months, a, b)
+    # "منذ 30 مارس" / "التي بدأت في 30 مارس" opens a period: the figure is as of later.
+    months = [(k, t) for k, t in doc.hits(lex.months, a, b)
+              if not _PERIOD_START & set(doc.words[max(a, k - 4):k])]
     if months:
         k, t = months[0]
         return _month_year(doc, k, int(t.label))
     relative = doc.hits(lex.relative_terms, a, b)
     if relative:
-        pub = doc.article.published_or_epoch().date()
+        pub = doc.article.published_day() or date(1970, 1, 1)
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
     return None
 
@@ -691,7 +698,7 @@ def _time(doc: Doc, m: Mention, inherit: bool) -> tuple[date | None, bool]:
             found = _time_in(doc, *doc.sentences[s - back])
             if found:
                 return found, True
-    return (doc.article.published.date() if doc.article.published else None), False
+    return doc.article.published_day(), False
 
 
 # ---------------------------------------------------------------- who said it
@@ -830,6 +837,9 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     if unit == "count" and entity in PERSON_CLASSES:
         unit = "person"
     event = _event(doc, m, entity)
+    if event in PEOPLE_EVENTS and entity is None and unit == "count":
+        # "وصل عدد الوفيات إلى 12": what dies, is hurt or goes missing is people.
+        entity, unit = "person", "person"
     if unit in lex.currencies_codes():
         # Money is funding when the text says it is given, pledged, cut...; a deficit, a
         # price or a cost is not.

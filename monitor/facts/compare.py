@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from monitor.models import ClaimRecord, Verdict
 
@@ -34,11 +34,12 @@ def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
 
 def when(c: ClaimRecord) -> tuple[date, datetime]:
     """Order of claims in the world: the time the figure refers to, then publication."""
-    pub_day = c.published.date() if c.published else date.min
+    pub_day = (c.published.astimezone(UTC) if c.published.tzinfo else c.published).date() \
+        if c.published else date.min
     ref = date.fromisoformat(c.time) if c.time else pub_day
-    pub = c.published or datetime.min.replace(tzinfo=None)
+    pub = c.published or datetime.min
     if pub.tzinfo is not None:
-        pub = pub.replace(tzinfo=None)
+        pub = pub.astimezone(UTC).replace(tzinfo=None)  # +04:00 and GMT on one clock
     return ref, pub
 
 
