@@ -37,6 +37,10 @@ class Keys:
     def fact_claims(self, fact_key: str) -> str:
         return f"{self.ns}:fact:{{{fact_key}}}:claims"
 
+    def fact_alerts(self, fact_key: str) -> str:
+        """Hash: alert id -> `active` | `retracted`, written in the fact's own transaction."""
+        return f"{self.ns}:fact:{{{fact_key}}}:alerts"
+
     def facts_index(self) -> str:
         """Sorted set of fact keys by last change time, for `newsmon facts`."""
         return f"{self.ns}:facts"

@@ -91,6 +91,7 @@ class ClaimRecord(Claim):
     url: str | None = None
     verdict: Verdict = "new"
     compared_with: str | None = None
+    reason: str | None = None  # why the verdict, kept so a re-run can rebuild its alert
 
 
 class Fact(BaseModel):
@@ -107,7 +108,13 @@ class Fact(BaseModel):
     current_high: float | None = None
     current_approx: bool = False
     current_claim: str | None = None
+    latest_claim: str | None = None  # the claim last in time order: newer ones skip a resettle
     claims: int = 0
+
+    def set_current(self, c: ClaimRecord) -> None:
+        self.current_low, self.current_high = c.low, c.high
+        self.current_approx = c.approx
+        self.current_claim = c.claim_id
 
 
 class Alert(BaseModel):

@@ -62,20 +62,24 @@ class Pipeline:
                 VERDICTS.labels(verdict=rec.record.verdict).inc()
             log.info("verdict", fact_key=claim.fact_key, verdict=rec.record.verdict,
                      figure=claim.text, already=rec.already)
-            alert = build_alert(rec)
-            if alert is None:
-                continue
-            # Even on a re-run the alert is offered again: `add` is idempotent, and
-            # deliveries missing after a crash are enqueued now.
-            if self.ledger.add(alert):
-                ALERTS_RAISED.labels(kind=alert.kind).inc()
-                log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
-                         kind=alert.kind)
-                alerts.append(alert)
-            else:
-                existing = self.ledger.get(alert.id)
-                alert = existing or alert
-            self.enqueue_deliveries(alert)
+            for raised in rec.raised:
+                alert = build_alert(rec.fact, raised)
+                # Even on a re-run the alert is offered again: `add` is idempotent, and
+                # deliveries missing after a crash are enqueued now.
+                if self.ledger.add(alert):
+                    ALERTS_RAISED.labels(kind=alert.kind).inc()
+                    log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
+                             kind=alert.kind)
+                    alerts.append(alert)
+                else:
+                    alert = self.ledger.get(alert.id) or alert
+                if self.ledger.status(alert) == "active":
+                    self.enqueue_deliveries(alert)
+            for prev_id, cur_id in rec.retracted:
+                alert_id = Alert.stable_id(claim.fact_key, prev_id, cur_id)
+                self.ledger.retract(claim.fact_key, alert_id)
+                log.info("alert_retracted", fact_key=claim.fact_key, alert_id=alert_id,
+                         why="an older report arrived and the history settled differently")
         self.ingestor.done(article_id)
         JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)
         return alerts
@@ -97,6 +101,10 @@ class Pipeline:
         if self.ledger.delivered(alert_id, route_name):
             return
         alert = self.ledger.get(alert_id)
+        if alert is not None and self.ledger.status(alert) == "retracted":
+            DELIVERIES.labels(route=route_name, outcome="retracted").inc()
+            log.info("delivery_skipped_retracted")
+            return
         route = next((r for r in self.routes if r.name == route_name), None)
         if alert is None or route is None:
             log.error("delivery_target_missing", alert_found=alert is not None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from monitor.facts.compare import decide, overlaps
+from monitor.facts.compare import decide, overlaps, settle
 from monitor.models import ClaimRecord
 
 
@@ -37,49 +37,70 @@ def test_intervals() -> None:
 
 def test_first_claim_is_new_and_agreement_confirms() -> None:
     first = rec(6000, 6000, approx=True)
-    assert decide(first, None, [], **TOL).verdict == "new"
+    assert decide(first, None, **TOL).verdict == "new"
     again = rec(6000, 6000, who="B", day=2)
-    assert decide(again, first, [first], **TOL).verdict == "confirms"
+    assert decide(again, first, **TOL).verdict == "confirms"
 
 
 def test_disagreement_between_sources_is_a_contradiction() -> None:
     a = rec(1500, 1500, approx=True, who="SDF", scope="2026-01", event="escaped")
     b = rec(120, 120, who="Interior Ministry", scope="2026-01", event="escaped")
-    d = decide(b, a, [a], **TOL)
+    d = decide(b, a, **TOL)
     assert d.verdict == "contradicts" and d.compared_with is a
 
 
 def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> None:
     old = rec(100, 300, who="estimates", day=1)
-    assert decide(rec(5700, None, who="report", day=3, cue=True), old, [old], **TOL).verdict \
+    assert decide(rec(5700, None, who="report", day=3, cue=True), old, **TOL).verdict \
         == "updates"
-    assert decide(rec(400, 400, who="estimates", day=3), old, [old], **TOL).verdict == "updates"
-    assert decide(rec(400, 400, who="x", month=3), old, [old], **TOL).verdict == "updates"
-    assert decide(rec(400, 400, who="x", day=3), old, [old], **TOL).verdict == "contradicts"
+    assert decide(rec(400, 400, who="estimates", day=3), old, **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", month=3), old, **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "contradicts"
 
 
 def test_an_old_report_arriving_late_never_updates_backwards() -> None:
     first = rec(100, 100, who="a", month=1)
-    newer = rec(500, 500, who="b", month=3, cue=True, verdict="updates")
+    newer = rec(500, 500, who="b", month=3, cue=True)
     late = rec(50, 50, who="c", month=2, cue=True)
-    d = decide(late, newer, [first, newer], **TOL)
-    assert d.verdict != "updates" and not d.becomes_current
-    assert d.compared_with is first
+    settled, current = settle([first, newer, late], **TOL)
+    assert [s.claim for s in settled] == [first, late, newer]  # time order, not arrival
+    verdict = {s.claim.claim_id: s.decision for s in settled}
+    assert verdict[late.claim_id].verdict == "updates"  # 50 after 100 with a cue, in its time
+    assert verdict[newer.claim_id].compared_with is late
+    assert current is newer  # the late report never becomes the current figure
+
+
+def test_settling_depends_on_the_set_of_claims_not_their_arrival_order() -> None:
+    import itertools
+
+    claims = [rec(100, 100, who="a", day=1), rec(300, 300, who="b", day=5, cue=True),
+              rec(120, 120, who="c", day=6), rec(300, 300, who="d", day=7),
+              rec(900, 900, who="e", month=3)]
+    outcomes = set()
+    for perm in itertools.permutations(claims):
+        settled, current = settle(list(perm), **TOL)
+        outcomes.add((tuple((s.claim.claim_id, s.decision.verdict,
+                             s.decision.compared_with.claim_id if s.decision.compared_with
+                             else None) for s in settled), current.claim_id if current else None))
+    assert len(outcomes) == 1
+    (verdicts, current_id), = outcomes
+    assert [v for _, v, _ in verdicts] == ["new", "updates", "contradicts", "confirms", "updates"]
+    assert current_id == claims[-1].claim_id
 
 
 def test_one_source_in_one_article_does_not_contradict_itself() -> None:
     a = rec(11_000_000, 11_000_000, who="BBC")
     b = rec(6_000_000, 6_000_000, who="BBC").model_copy(update={"article_id": a.article_id})
-    assert decide(b, a, [a], **TOL).verdict == "new"
+    assert decide(b, a, **TOL).verdict == "new"
     # ...but two speakers in one article do (the seed story's 1500 vs 120).
     c = rec(120, 120, who="Interior Ministry").model_copy(update={"article_id": a.article_id})
-    assert decide(c, a, [a], **TOL).verdict == "contradicts"
+    assert decide(c, a, **TOL).verdict == "contradicts"
 
 
 def test_a_revised_article_updates_its_own_figure() -> None:
     old = rec(27, 27, who="MoH").model_copy(update={"version": "v1"})
     new = old.model_copy(update={"low": 35, "high": 35, "version": "v2", "claim_id": "c2"})
-    d = decide(new, old, [old], **TOL)
+    d = decide(new, old, **TOL)
     assert d.verdict == "updates" and "revised" in d.reason
 
 

@@ -8,31 +8,28 @@ from typing import Any
 
 import redis
 
-from monitor.facts.store import Recorded
+from monitor.facts.store import Raised
 from monitor.keys import Keys
-from monitor.models import Alert, ClaimRecord
+from monitor.models import Alert, ClaimRecord, Fact
 
 
 def _side(c: ClaimRecord) -> dict[str, Any]:
-    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with"})
+    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason"})
     d["claim_id"] = c.claim_id
     return d
 
 
-def build_alert(rec: Recorded) -> Alert | None:
-    """An update or a contradiction becomes an Alert; other verdicts raise nothing."""
-    kind = {"updates": "update", "contradicts": "contradiction"}.get(rec.record.verdict)
-    if kind is None or rec.previous is None:
-        return None
-    fact = rec.fact.model_dump(mode="json")
+def build_alert(fact: Fact, raised: Raised) -> Alert:
+    """An update or a contradiction the fact store raised, as the Alert users receive."""
+    kind = "update" if raised.current.verdict == "updates" else "contradiction"
     return Alert(
-        id=Alert.stable_id(rec.fact.key, rec.previous.claim_id, rec.record.claim_id),
+        id=Alert.stable_id(fact.key, raised.previous.claim_id, raised.current.claim_id),
         kind=kind,  # type: ignore[arg-type]
-        fact_key=rec.fact.key,
-        fact=fact,
-        previous=_side(rec.previous),
-        current=_side(rec.record),
-        reason=rec.reason,
+        fact_key=fact.key,
+        fact=fact.model_dump(mode="json"),
+        previous=_side(raised.previous),
+        current=_side(raised.current),
+        reason=raised.reason,
     )
 
 
@@ -63,12 +60,28 @@ class AlertLedger:
         raw = self.r.get(self.keys.alert(alert_id))
         return Alert.model_validate_json(raw) if raw else None
 
-    def all(self) -> list[Alert]:
-        """Every alert in the order it was raised."""
+    def retract(self, fact_key: str, alert_id: str) -> None:
+        """Note in the stream that an alert no longer holds. Whether it holds is the fact's
+        own record (written with the verdicts, in one transaction), not this note."""
+        if self.r.exists(self.keys.alert(alert_id)):
+            self.r.xadd(self.keys.alert_stream(), {"id": alert_id, "kind": "retracted",
+                                                   "fact_key": fact_key})
+
+    def status(self, alert: Alert) -> str:
+        raw = self.r.hget(self.keys.fact_alerts(alert.fact_key), alert.id)
+        return raw.decode() if raw else "active"
+
+    def all(self, *, include_retracted: bool = False) -> list[Alert]:
+        """Every alert in the order it was raised; by default only those that still hold."""
         out = []
+        seen: set[str] = set()
         for _, fields in self.r.xrange(self.keys.alert_stream()):
-            a = self.get(fields[b"id"].decode())
-            if a:
+            alert_id = fields[b"id"].decode()
+            if fields.get(b"kind") == b"retracted" or alert_id in seen:
+                continue
+            seen.add(alert_id)
+            a = self.get(alert_id)
+            if a and (include_retracted or self.status(a) == "active"):
                 out.append(a)
         return out
 

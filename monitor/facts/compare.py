@@ -57,47 +57,68 @@ class Decision:
     becomes_current: bool
 
 
+def order(c: ClaimRecord) -> tuple[date, datetime, str]:
+    """A total order on a fact's claims: time in the world, then the claim id for ties, so
+    every worker, in any arrival order, settles the same history the same way."""
+    ref, pub = when(c)
+    return ref, pub, c.claim_id
+
+
 def decide(
     new: ClaimRecord,
     current: ClaimRecord | None,
-    history: list[ClaimRecord],
     *,
     tolerance: float,
     later_state_days: int,
 ) -> Decision:
-    """Verdict for `new` against the fact's state at the new claim's own time.
+    """Verdict for `new` against the fact's state just before it (`current`, earlier in order).
 
-    An older claim that arrives late is compared with the state current at its time and
-    never "updates" the fact backwards.
+    Claims that arrive out of order are not decided here: the store settles the history again
+    in order (`settle`), so an older report arriving late never "updates" a fact backwards.
     """
     if current is None:
         return Decision("new", None, "first report of this figure", True)
-    late = when(new) < when(current)
-    ref = current
-    if late:
-        earlier = [h for h in history if h.verdict in ("new", "updates") and when(h) <= when(new)]
-        if not earlier:
-            return Decision("new", None, "older report joins the history", False)
-        ref = max(earlier, key=when)
-    if overlaps(new, ref, tolerance):
-        return Decision("confirms", ref, "figures agree", False)
-    if new.article_id == ref.article_id and new.version == ref.version \
-            and same_source(new, ref):
+    if overlaps(new, current, tolerance):
+        return Decision("confirms", current, "figures agree", False)
+    if new.article_id == current.article_id and new.version == current.version \
+            and same_source(new, current):
         # One source in one article does not contradict itself: two figures it gives
         # for what looks like one fact are two facts we could not tell apart.
         return Decision("new", None, "another figure from the same source and article", False)
-    if not late:
-        reason = _update_reason(new, ref, later_state_days)
-        if reason:
-            return Decision("updates", ref, reason, True)
+    reason = _update_reason(new, current, later_state_days)
+    if reason:
+        return Decision("updates", current, reason, True)
     return Decision(
         "contradicts",
-        ref,
+        current,
         "figures disagree for the same event, place and time"
         if new.scope != "total"
         else "figures disagree and the newer report is not a later count",
         False,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    claim: ClaimRecord
+    decision: Decision
+
+
+def settle(claims: list[ClaimRecord], *, tolerance: float,
+           later_state_days: int) -> tuple[list[Settled], ClaimRecord | None]:
+    """Decide every claim of a fact in time order; returns the verdicts and the current claim.
+
+    The outcome depends only on the set of claims, never on the order they arrived in: that
+    is what lets four workers on shuffled input raise exactly the alerts one worker raises.
+    """
+    current: ClaimRecord | None = None
+    out: list[Settled] = []
+    for c in sorted(claims, key=order):
+        d = decide(c, current, tolerance=tolerance, later_state_days=later_state_days)
+        out.append(Settled(c, d))
+        if d.becomes_current:
+            current = c
+    return out, current
 
 
 def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) -> str | None:

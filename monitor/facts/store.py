@@ -9,23 +9,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 
 from monitor.claims.lexicon import default_lexicon
-from monitor.facts.compare import Decision, decide, when
+from monitor.facts.compare import Decision, decide, order, settle, when
 from monitor.keys import Keys
-from monitor.models import Article, Claim, ClaimRecord, Fact
+from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
+
+ALERTING = ("updates", "contradicts")
+
+
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """An update or contradiction the store now holds: the claim and the one it was compared
+    with, and why."""
+
+    previous: ClaimRecord
+    current: ClaimRecord
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
     record: ClaimRecord
-    previous: ClaimRecord | None
     fact: Fact
-    reason: str
     already: bool  # the claim was stored before (a re-run): nothing changed
+    raised: list[Raised] = field(default_factory=list)  # alerts to offer (idempotent)
+    retracted: list[tuple[str, str]] = field(default_factory=list)  # (previous, current) ids
 
 
 def to_record(claim: Claim, article: Article) -> ClaimRecord:
@@ -47,55 +59,110 @@ class FactStore:
         self.later_days = later_days
 
     def record(self, claim: Claim, article: Article) -> Recorded:
-        """Store one claim and decide its verdict; idempotent per claim id."""
+        """Store one claim and decide its verdict; idempotent per claim id.
+
+        A claim later in time than every stored one is decided against the current figure
+        alone (one read). Any other claim settles the fact's history again in time order,
+        which may change later claims' verdicts: alerts that appear are raised, alerts that
+        no longer hold are retracted. The result depends on the set of claims, not on the
+        order workers saw them.
+        """
         assert claim.fact_key
         rec = to_record(claim, article)
         fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
+        akey = self.keys.fact_alerts(claim.fact_key)
         while True:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
-                    stored = pipe.hget(ckey, rec.claim_id)
                     fact = self._fact(pipe.hget(fkey, "state"), claim)
+                    stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
-                        old = ClaimRecord.model_validate_json(stored)
-                        prev = self._claim(ckey, old.compared_with)
-                        return Recorded(old, prev, fact, old.verdict, True)
-                    raw_current = pipe.hget(ckey, fact.current_claim) if fact.current_claim \
-                        else None
-                    current = ClaimRecord.model_validate_json(raw_current) if raw_current \
-                        else None
-                    # Only a claim older than the current state needs the whole history: a
-                    # fact with thousands of claims costs one read per new claim, not all.
-                    history: list[ClaimRecord] = []
-                    if current is not None and when(rec) < when(current):
+                        return Recorded(ClaimRecord.model_validate_json(stored), fact, True,
+                                        self._active(ckey))
+                    latest = self._get(pipe, ckey, fact.latest_claim)
+                    if latest is None or order(rec) > order(latest):
+                        current = self._get(pipe, ckey, fact.current_claim)
+                        d = decide(rec, current, tolerance=self.tolerance,
+                                   later_state_days=self.later_days)
+                        changed, raised, retracted = self._apply_one(rec, d, fact)
+                    else:
                         history = [ClaimRecord.model_validate_json(v)
                                    for v in pipe.hvals(ckey)]
-                    d: Decision = decide(
-                        rec, current, history,
-                        tolerance=self.tolerance, later_state_days=self.later_days,
-                    )
-                    rec.verdict = d.verdict
-                    rec.compared_with = d.compared_with.claim_id if d.compared_with else None
+                        changed, raised, retracted = self._resettle(rec, history, fact)
                     fact.claims += 1
-                    if d.becomes_current and (current is None or when(rec) >= when(current)):
-                        fact.current_low, fact.current_high = rec.low, rec.high
-                        fact.current_approx = rec.approx
-                        fact.current_claim = rec.claim_id
                     pipe.multi()
-                    pipe.hset(ckey, rec.claim_id, rec.model_dump_json())
+                    pipe.hset(ckey, mapping={c.claim_id: c.model_dump_json() for c in changed})
                     pipe.hset(fkey, "state", fact.model_dump_json())
+                    for r in raised:
+                        pipe.hset(akey, Alert.stable_id(fact.key, r.previous.claim_id,
+                                                        r.current.claim_id), "active")
+                    for prev_id, cur_id in retracted:
+                        pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
                     pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
                     pipe.execute()
-                    return Recorded(rec, d.compared_with, fact, d.reason, False)
+                    mine = next(c for c in changed if c.claim_id == rec.claim_id)
+                    return Recorded(mine, fact, False, raised, retracted)
                 except redis.WatchError:
                     continue
 
-    def _claim(self, ckey: str, claim_id: str | None) -> ClaimRecord | None:
-        if not claim_id:
-            return None
-        raw = self.r.hget(ckey, claim_id)
+    @staticmethod
+    def _apply_one(rec: ClaimRecord, d: Decision, fact: Fact
+                   ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
+        rec.verdict, rec.reason = d.verdict, d.reason
+        rec.compared_with = d.compared_with.claim_id if d.compared_with else None
+        fact.latest_claim = rec.claim_id
+        if d.becomes_current:
+            fact.set_current(rec)
+        raised = [Raised(d.compared_with, rec, d.reason)] \
+            if rec.verdict in ALERTING and d.compared_with else []
+        return [rec], raised, []
+
+    def _resettle(self, rec: ClaimRecord, history: list[ClaimRecord], fact: Fact
+                  ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
+        before = {c.claim_id: (c.verdict, c.compared_with) for c in history}
+        old_pairs = {(c.compared_with, c.claim_id) for c in history
+                     if c.verdict in ALERTING and c.compared_with}
+        settled, current = settle([*history, rec], tolerance=self.tolerance,
+                                   later_state_days=self.later_days)
+        changed: list[ClaimRecord] = []
+        raised: list[Raised] = []
+        for s in settled:
+            c, d = s.claim, s.decision
+            c.verdict, c.reason = d.verdict, d.reason
+            c.compared_with = d.compared_with.claim_id if d.compared_with else None
+            if before.get(c.claim_id) != (c.verdict, c.compared_with):
+                changed.append(c)
+            if c.verdict in ALERTING and d.compared_with \
+                    and (c.compared_with, c.claim_id) not in old_pairs:
+                raised.append(Raised(d.compared_with, c, d.reason))
+        new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
+                     if s.claim.verdict in ALERTING and s.claim.compared_with}
+        retracted = sorted((p, c) for p, c in old_pairs - new_pairs if p)
+        fact.latest_claim = settled[-1].claim.claim_id
+        if current is not None:
+            fact.set_current(current)
+        return changed, raised, retracted
+
+    def _active(self, ckey: str) -> list[Raised]:
+        """Every alert the fact holds now, for a re-run to offer again after a crash."""
+        claims = {c.claim_id: c for c in (ClaimRecord.model_validate_json(v)
+                                          for v in self.r.hvals(ckey))}
+        return [Raised(claims[c.compared_with], c, c.reason or "")
+                for c in claims.values()
+                if c.verdict in ALERTING and c.compared_with in claims]
+
+    def alert_status(self, fact_key: str, alert_id: str) -> str | None:
+        """`active`, `retracted` (a late report changed what the figure was compared with),
+        or None for an alert this store never raised."""
+        raw = self.r.hget(self.keys.fact_alerts(fact_key), alert_id)
+        return raw.decode() if raw else None
+
+    @staticmethod
+    def _get(pipe: redis.client.Pipeline, ckey: str, claim_id: str | None
+             ) -> ClaimRecord | None:
+        raw = pipe.hget(ckey, claim_id) if claim_id else None
         return ClaimRecord.model_validate_json(raw) if raw else None
 
     @staticmethod
