@@ -390,11 +390,14 @@ def _qualifier(doc: Doc, m: Mention) -> str | None:
     i = m.first
     # A glued clitic (لـ6000, بـ 6) sits between qualifier and number.
     end = i - 1 if i > 0 and words[i - 1] in {"ل", "ب", "ال", "لل", "و"} else i
-    for kind in ("floor", "ceiling", "approx"):
-        s = _ends_at(doc, lex.qualifiers[kind], end, max(0, end - 5))
-        if s is not None:
-            m.qual_start = s
-            return kind
+    # The longest phrase ending right before the figure wins: `لا يتجاوز` (a ceiling) holds
+    # `يتجاوز` (a floor).
+    found = [(s, kind) for kind in ("floor", "ceiling", "approx")
+             if (s := _ends_at(doc, lex.qualifiers[kind], end, max(0, end - 5))) is not None]
+    if found:
+        s, kind = min(found, key=lambda f: f[0])
+        m.qual_start = s
+        return kind
     j = m.last + 1
     for kind, key in (("floor", "floor_after"), ("approx", "approx_after")):
         for k in (0, 1):
@@ -517,11 +520,15 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
                 break
             t = doc.match(lex.subgroups, k)
             if t is not None:
-                sub = t.label
+                # "وزارة الدفاع العراقية 2000 جندي": the ministry is Iraqi, not a subgroup.
+                if not any(w in _INSTITUTIONS for w in words[max(a, k - 3):k]):
+                    sub = t.label
                 break
     return entity, sub
 
 
+_INSTITUTIONS = {"وزاره", "الوزاره", "حكومه", "الحكومه", "السلطات", "سلطات", "رئاسه", "هيئه",
+                 "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله"}
 PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
                  "escape_foiled", "displaced"}
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
@@ -532,13 +539,71 @@ _SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
 
 
+_HEADS = {"عدد", "اعداد", "حصيله", "اجمالي", "مجموع"}
+_PLACE_NOUNS = {"سجن", "سجون"}
+
+
+def _count_head(doc: Doc, m: Mention) -> int | None:
+    """Where `ارتفع عدد … إلى N` / `بلغ إجمالي … N` opens the clause the figure closes."""
+    a, _ = _sentence_range(doc, m.first)
+    for k in range(m.first - 1, max(a, m.first - 20) - 1, -1):
+        w = doc.words[k]
+        if w in _HEADS:
+            return k
+        if w in SENTENCE_BREAKS or w.replace(".", "").isdigit():
+            return None
+    return None
+
+
+def _headed_event(doc: Doc, m: Mention) -> str | None:
+    """The event named between the count's head and the figure: a verb first, then a noun."""
+    head = _count_head(doc, m)
+    if head is None:
+        return None
+    span = range(head + 1, m.first)
+    for ts in (doc.lex.events, doc.lex.event_nouns):
+        for k in span:
+            t = doc.match(ts, k)
+            if t is not None and not _is_place_noun(doc, k) and not _is_rebuilding(doc, k):
+                return t.label
+    return None
+
+
+def _is_place_noun(doc: Doc, k: int) -> bool:
+    """`من سجون دمشق` says where from, not that anyone is held."""
+    return doc.words[k] in _PLACE_NOUNS and k > 0 and doc.words[k - 1] == "من"
+
+
+_REBUILT = {"تاهيل", "اعمار", "بناء", "فتح", "هيكله", "تشغيل", "النظر", "انتشار", "تموضع",
+            "ترميم", "تدوير", "توطين"}
+
+
+def _is_rebuilding(doc: Doc, k: int) -> bool:
+    """`إعادة تأهيل/إعمار` is rebuilding, not `إعادة` (returning people)."""
+    return doc.words[k].endswith("اعاده") and k + 1 < len(doc.words) \
+        and doc.words[k + 1] in _REBUILT
+
+
 def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
     nxt = m.last + 1
+    if nxt + 1 < len(doc.words) and doc.match(lex.entities, nxt) is not None \
+            and _nearest_cost(doc, lex.events, m, before=10, after=0) is None:
+        # "إن 2000 شخص مفقودون": with no verb before it, the outcome noun after the counted
+        # noun says what happened ("نقلت 400 حاج مصاب" is a transfer).
+        nxt += 1
     right_after = doc.match(lex.event_nouns, nxt) if nxt < len(doc.words) else None
+    if right_after is None:
+        right_after = doc.match(lex.event_nouns, m.last + 1) \
+            if m.last + 1 < len(doc.words) else None
     if right_after is not None and right_after.label in OUTCOME_EVENTS:
         return right_after.label  # "10 جرحى": the counted thing says what happened to it
-    verb = _nearest_cost(doc, lex.events, m, before=10, after=6)
+    headed = _headed_event(doc, m)
+    if headed is not None:
+        return headed
+    places = {k for k in range(*_sentence_range(doc, m.first))
+              if _is_place_noun(doc, k) or _is_rebuilding(doc, k)}
+    verb = _nearest_cost(doc, lex.events, m, before=10, after=6, skip=places)
     # A noun costs at least 1 + the penalty: a verb nearer than that cannot lose to one.
     if verb is None or verb[0] > 1 + NOUN_PENALTY:
         noun = _nearest_cost(doc, lex.event_nouns, m, before=4, after=3)
@@ -622,7 +687,11 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
     """The place the figure is about, and whether its own sentence names it."""
     a, b = _sentence_range(doc, m.first)
     if event == "transferred":
-        dest = _destination(doc, m.last + 1, b)
+        # Where they were taken: after the figure, or in the clause a count's head opens
+        # ("بلغ إجمالي الذين نُقلوا … إلى العراق 5700").
+        head = _count_head(doc, m)
+        dest = _destination(doc, m.last + 1, b) or (
+            _destination(doc, head, m.first) if head is not None else None)
         if dest:
             return dest, True
     here = _places_in(doc, a, b, m.first)
@@ -837,6 +906,8 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     if unit == "count" and entity in PERSON_CLASSES:
         unit = "person"
     event = _event(doc, m, entity)
+    if event in OUTCOME_EVENTS and unit == "count" and entity not in PERSON_CLASSES:
+        entity, unit = "person", "person"  # the dead, hurt and missing are people
     if event in PEOPLE_EVENTS and entity is None and unit == "count":
         # "وصل عدد الوفيات إلى 12": what dies, is hurt or goes missing is people.
         entity, unit = "person", "person"
@@ -847,14 +918,16 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     if event and _has(doc, lex.need, m, before=8, after=0):
         event = None  # what is needed or what it costs is not what happened
     modality = "count"
-    if _has(doc, lex.plan, m, before=4, after=0) or (
+    if _has(doc, lex.plan, m, before=4, after=0) or _planned_count(doc, m) or (
         qual == "ceiling" and _ceiling_is_plan(doc, m)
     ):
         modality = "planned"
     elif _before_in_sentence(doc, lex.hypothetical, m):
         modality = "hypothetical"
-    update_cue = _has(doc, lex.update, m, before=8, after=3)
-    daily = _has(doc, lex.daily, m, before=4, after=4)
+    # "ارتفعت حصيلة قتلى انفجار السيارة المفخخة في مدينة منبج إلى 25": the cue opens the
+    # clause the figure closes, often many words before it.
+    update_cue = _has(doc, lex.update, m, before=20, after=3)
+    daily = _daily(doc, m)
     kind = lex.event_kind.get(event or "", "running")
     when, stated = _time(doc, m, inherit=kind == "incident")
     location, stated = _location(doc, m, event)
@@ -930,6 +1003,24 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
 
 def _before_in_sentence(doc: Doc, ts: TermSet, m: Mention) -> bool:
     return any(k < m.first for k, _ in doc.hits(ts, *_sentence_range(doc, m.first)))
+
+
+def _daily(doc: Doc, m: Mention) -> bool:
+    """A figure for one day or one batch; `حصيلة جديدة` is a new total, not a new batch."""
+    a, b = _sentence_range(doc, m.first)
+    lo, hi = max(a, m.first - 4), min(b, m.last + 5)
+    return any(lo <= k < hi and not (t.tokens[0].startswith("جديد") and k > 0
+                                     and doc.words[k - 1] == "حصيله")
+               for k, t in doc.hits(doc.lex.daily, a, b))
+
+
+def _planned_count(doc: Doc, m: Mention) -> bool:
+    """`من المتوقع أن يصل عدد الشاحنات ... إلى 600`: a plan opening the clause of the figure."""
+    head = _count_head(doc, m)
+    if head is None:
+        return False
+    a, _ = _sentence_range(doc, m.first)
+    return any(head - 5 <= k < head for k, _ in doc.hits(doc.lex.plan, a, head))
 
 
 def _ceiling_is_plan(doc: Doc, m: Mention) -> bool:

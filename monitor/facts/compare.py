@@ -32,6 +32,11 @@ def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
     return ia.low <= ib.high and ib.low <= ia.high
 
 
+def _width(c: ClaimRecord, tolerance: float) -> float:
+    i = interval(c, tolerance)
+    return i.high - i.low
+
+
 def when(c: ClaimRecord) -> tuple[date, datetime]:
     """Order of claims in the world: the time the figure refers to, then publication."""
     pub_day = (c.published.astimezone(UTC) if c.published.tzinfo else c.published).date() \
@@ -79,7 +84,10 @@ def decide(
     if current is None:
         return Decision("new", None, "first report of this figure", True)
     if overlaps(new, current, tolerance):
-        return Decision("confirms", current, "figures agree", False)
+        # The latest source stating the figure at least as precisely speaks for it now: a
+        # later disagreement is with that source.
+        return Decision("confirms", current, "figures agree",
+                        _width(new, tolerance) <= _width(current, tolerance))
     if new.article_id == current.article_id and new.version == current.version \
             and same_source(new, current):
         # One source in one article does not contradict itself: two figures it gives
@@ -125,6 +133,8 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     """Why `new` is a later state of a running count, or None when it is not."""
     if new.article_id == ref.article_id and new.version != ref.version:
         return "the source revised its own article"
+    if new.update_cue and new.scope == ref.scope:
+        return "the report says the count has grown"
     if new.event in INCIDENT_EVENTS and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
         # unless the same source revises itself.
