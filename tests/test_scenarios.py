@@ -1,10 +1,17 @@
 """The comparison as an analyst judges it: short article streams with the exact alerts due.
 
-`tests/scenarios/streams.yaml` holds article streams written for this project across
-topics, each with the alerts a careful analyst expects (none at all for many of them). Each
-stream goes through the real pipeline (Redis + RQ, `replay`) on its own; an alert is
-matched by kind, event and the two articles it names. The report prints precision,
-recall and F1 over the suite and every stream that differs.
+`tests/scenarios/streams.yaml` (54 streams) and `heldout.yaml` (24) hold article streams
+written for this project across topics, each with the alerts a careful analyst expects
+(none at all for many of them). Each stream goes through the real pipeline (Redis + RQ,
+`replay`) on its own; an alert is matched by kind, event and the two articles it names.
+The report prints precision, recall and F1 per file and over the suite, and every stream
+that differs.
+
+`heldout.yaml` was written after the extractor had been fixed against `streams.yaml`, by
+someone who did not run the engine on it; its first run scored F1 0.606 (recall 0.50).
+The faults that run exposed were fixed in general form (places, speakers named or not,
+custody and casualty nouns, daily cues), so it is no longer unseen: a new held-out file is
+how to measure generalisation again.
 """
 
 from __future__ import annotations
@@ -24,13 +31,19 @@ from tests.conftest import REPORTS
 
 pytestmark = pytest.mark.integration
 STREAMS = Path(__file__).parent / "scenarios" / "streams.yaml"
+HELDOUT = Path(__file__).parent / "scenarios" / "heldout.yaml"
 F1_BAR = 0.95
 
 Key = tuple[str, str | None, str, str]  # kind, event, previous article, current article
 
 
 def load_streams() -> list[dict[str, Any]]:
-    return yaml.safe_load(STREAMS.read_text(encoding="utf-8"))
+    out = []
+    for path in (STREAMS, HELDOUT):
+        for s in yaml.safe_load(path.read_text(encoding="utf-8")):
+            s["file"] = path.name
+            out.append(s)
+    return out
 
 
 def _articles(stream: dict[str, Any]) -> list[Article]:
@@ -65,7 +78,7 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
     routes = tmp_path / "routes.yaml"
     routes.write_text("routes: []\n", encoding="utf-8")
     settings = Settings(routes_file=routes)
-    tp = fp = fn = 0
+    counts: dict[str, list[int]] = {}
     misses: list[str] = []
     streams = load_streams()
     for stream in streams:
@@ -73,19 +86,26 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
         got = {_key(a) for a in replay(redis_client, f"t-scn-{stream['id']}", articles,
                                        settings)}
         want = {(e["kind"], e["event"], e["previous"], e["current"]) for e in stream["expect"]}
-        tp += len(got & want)
-        fp += len(got - want)
-        fn += len(want - got)
+        for name in (stream["file"], "all"):
+            c = counts.setdefault(name, [0, 0, 0])
+            c[0] += len(got & want)
+            c[1] += len(got - want)
+            c[2] += len(want - got)
         if got != want:
             misses.append(f"  {stream['id']}: unexpected {sorted(got - want)} "
                           f"missing {sorted(want - got)}")
+    silent = sum(1 for s in streams if not s["expect"])
+    scores = {name: _prf(*c) for name, c in counts.items()}
+    REPORTS.append(
+        f"scenarios: {len(streams)} streams ({silent} must stay silent), {len(misses)} differ; "
+        + "; ".join(f"{name}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}"
+                    for name, (p, r, f) in scores.items()) + f" (bar {F1_BAR})")
+    REPORTS.extend(misses)
+    assert scores["all"][2] >= F1_BAR, "\n".join(misses)
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    silent = sum(1 for s in streams if not s["expect"])
-    REPORTS.append(
-        f"scenarios: {len(streams)} streams ({silent} must stay silent): alert precision "
-        f"{precision:.3f}, recall {recall:.3f}, F1 {f1:.3f} (bar {F1_BAR}); "
-        f"{len(misses)} streams differ")
-    REPORTS.extend(misses)
-    assert f1 >= F1_BAR, "\n".join(misses)
+    return precision, recall, f1

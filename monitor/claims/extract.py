@@ -529,6 +529,8 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 
 _INSTITUTIONS = {"وزاره", "الوزاره", "حكومه", "الحكومه", "السلطات", "سلطات", "رئاسه", "هيئه",
                  "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله"}
+_PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
+_CUSTODY_EVENTS = {"released", "escaped", "escape_foiled", "held"}
 PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
                  "escape_foiled", "displaced"}
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
@@ -540,7 +542,7 @@ DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "perso
 
 
 _HEADS = {"عدد", "اعداد", "حصيله", "اجمالي", "مجموع"}
-_PLACE_NOUNS = {"سجن", "سجون"}
+_PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
 
 
 def _count_head(doc: Doc, m: Mention) -> int | None:
@@ -566,6 +568,10 @@ def _headed_event(doc: Doc, m: Mention) -> str | None:
             t = doc.match(ts, k)
             if t is not None and not _is_place_noun(doc, k) and not _is_rebuilding(doc, k):
                 return t.label
+    for k in span:  # "بلغ إجمالي المحتجزين … 520": what is counted says what happened
+        t = doc.match(doc.lex.entities, k)
+        if t is not None and t.label.split(".")[0] in doc.lex.entity_events:
+            return doc.lex.entity_events[t.label.split(".")[0]]
     return None
 
 
@@ -928,6 +934,12 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     # clause the figure closes, often many words before it.
     update_cue = _has(doc, lex.update, m, before=20, after=3)
     daily = _daily(doc, m)
+    if event in OUTCOME_EVENTS and entity in _PEOPLE_AT_LARGE:
+        # "31 شخصاً" and "12 مدنياً" killed in one strike are one toll: civilians, migrants
+        # and people are all people when counting the dead, hurt or missing.
+        entity = "person"
+    elif event in _CUSTODY_EVENTS and entity == "person":
+        entity = "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
     kind = lex.event_kind.get(event or "", "running")
     when, stated = _time(doc, m, inherit=kind == "incident")
     location, stated = _location(doc, m, event)
@@ -1009,8 +1021,9 @@ def _daily(doc: Doc, m: Mention) -> bool:
     """A figure for one day or one batch; `حصيلة جديدة` is a new total, not a new batch."""
     a, b = _sentence_range(doc, m.first)
     lo, hi = max(a, m.first - 4), min(b, m.last + 5)
-    return any(lo <= k < hi and not (t.tokens[0].startswith("جديد") and k > 0
-                                     and doc.words[k - 1] == "حصيله")
+    far = min(b, m.last + 9)  # "قتلوا في قطاع غزة خلال الساعات الأربع والعشرين الماضية"
+    return any((lo <= k < hi or (t.tokens[0] == "خلال" and lo <= k < far))
+               and not (t.tokens[0].startswith("جديد") and k > 0 and doc.words[k - 1] == "حصيله")
                for k, t in doc.hits(doc.lex.daily, a, b))
 
 

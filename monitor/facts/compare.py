@@ -48,8 +48,14 @@ def when(c: ClaimRecord) -> tuple[date, datetime]:
     return ref, pub
 
 
+def _same_speaker(a: str, b: str) -> bool:
+    """`مدير مكتب الصحة` and `مدير مكتب الصحة سليم العزاني` are one speaker, named or not."""
+    short, long = sorted((a.strip(), b.strip()), key=len)
+    return short == long or (len(short.split()) >= 2 and long.startswith(short + " "))
+
+
 def same_source(a: ClaimRecord, b: ClaimRecord) -> bool:
-    if a.attributed_to and b.attributed_to and a.attributed_to == b.attributed_to:
+    if a.attributed_to and b.attributed_to and _same_speaker(a.attributed_to, b.attributed_to):
         return True
     return bool(a.outlet and a.outlet == b.outlet and a.attributed_to == b.attributed_to)
 
