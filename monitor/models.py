@@ -75,6 +75,7 @@ class Claim(BaseModel):
     time: str | None = None
     modality: Literal["count", "planned", "hypothetical"] = "count"
     update_cue: bool = False
+    derived: str | None = None  # e.g. "sum of parts": a breakdown standing for its total
 
     @property
     def id(self) -> str:

@@ -894,7 +894,44 @@ def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
         claim = _claim(doc, m, claims)
         if claim is not None:
             claims.append(claim)
-    return claims
+    return claims + breakdown_totals(claims)
+
+
+def breakdown_totals(claims: list[Claim]) -> list[Claim]:
+    """A breakdown given without its total stands for the total: `4253 عربياً و983 أجنبياً
+    و467 عراقياً` is also a claim of 5703 about all of them, so it meets (and agrees or
+    disagrees with) another source's `أكثر من 5700`. Where the article gives the total
+    itself, the parts add nothing."""
+    groups: dict[tuple[str, str], list[Claim]] = {}
+    totals: set[tuple[str, str]] = set()
+    for c in claims:
+        if not c.fact_key or c.modality != "count" or c.vague:
+            continue
+        event, thing, *rest = c.fact_key.split(":")
+        base_key = ":".join([event, thing.split(".")[0], *rest])
+        if "." in thing:
+            groups.setdefault((c.sentence, base_key), []).append(c)
+        else:
+            totals.add((c.sentence, base_key))
+    out = []
+    for (sentence, base_key), parts in groups.items():
+        if len(parts) < 2 or (sentence, base_key) in totals or \
+                len({p.entity for p in parts}) < len(parts):
+            continue
+        lows = [p.low for p in parts]
+        highs = [p.high for p in parts]
+        first, last = parts[0], parts[-1]
+        out.append(first.model_copy(update={
+            "text": " + ".join(p.text for p in parts),
+            "start": first.start, "end": last.end,
+            "low": None if None in lows else sum(lows),  # type: ignore[arg-type]
+            "high": None if None in highs else sum(highs),  # type: ignore[arg-type]
+            "approx": any(p.approx for p in parts),
+            "entity": (first.entity or "").split(".")[0] or None,
+            "fact_key": base_key,
+            "derived": "sum of parts",
+        }))
+    return out
 
 
 def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
