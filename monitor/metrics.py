@@ -76,3 +76,29 @@ def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> 
     for feed in feeds:
         FEED_FAILURES.labels(feed=feed).set(0)
     CLAIMS.inc(0)
+
+# Appended for hostile feeds: why a poll or an entry went wrong, as a small fixed vocabulary
+# (monitor/poller/problems.py lists it), never a URL or the free-text reason.
+FEED_PROBLEMS = Counter(
+    "newsmon_feed_problems_total",
+    "Feed polls that failed or were refused, by reason (too_large, deadline, timeout, "
+    "redirect_loop, too_many_redirects, bad_redirect, network, http_error, unsupported_encoding, "
+    "not_a_feed, malformed, undecodable, xml_entities, sink_error, internal_error)",
+    ["reason"],
+)
+FEED_ENTRY_PROBLEMS = Counter(
+    "newsmon_feed_entry_problems_total",
+    "Feed entries with a defect, by reason (empty_text, mojibake, duplicate_guid, future_date, "
+    "no_date, no_link, bad_link) and action (dropped, repaired, kept)",
+    ["reason", "action"],
+)
+
+
+def init_poller_labels() -> None:
+    """The poller's problem series at zero, so rate() sees them before the first problem."""
+    from monitor.poller.problems import ENTRY_PROBLEMS, POLL_PROBLEMS
+
+    for reason in POLL_PROBLEMS:
+        FEED_PROBLEMS.labels(reason=reason)
+    for reason, action in ENTRY_PROBLEMS.items():
+        FEED_ENTRY_PROBLEMS.labels(reason=reason, action=action)

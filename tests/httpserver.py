@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,7 +16,10 @@ class Request:
     body: bytes
 
 
-Reply = tuple[int, dict[str, str], bytes]
+# The body may be an iterable of chunks (a stream): each is written and flushed as it comes,
+# so a handler can drip bytes slowly or send more than it keeps in memory. Without a
+# Content-Length header a stream ends when the connection closes (HTTP/1.0).
+Reply = tuple[int, dict[str, str], bytes | Iterable[bytes]]
 Handler = Callable[[Request], Reply]
 
 
@@ -49,11 +52,23 @@ class LocalServer:
                 self.send_response(code)
                 for k, v in headers.items():
                     self.send_header(k, v)
-                if "content-length" not in {k.lower() for k in headers}:
+                streamed = not isinstance(body, bytes)
+                if not streamed and "content-length" not in {k.lower() for k in headers}:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if self.command != "HEAD":
+                    self._write(body)
+
+            def _write(self, body: bytes | Iterable[bytes]) -> None:
+                if isinstance(body, bytes):
                     self.wfile.write(body)
+                    return
+                try:
+                    for chunk in body:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up on the stream: that is what tests check for
 
             do_GET = do_POST = _handle
 

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -15,11 +16,19 @@ import redis
 
 from monitor.keys import Keys
 from monitor.logs import get_logger
-from monitor.metrics import ARTICLES, FEED_FAILURES, FEED_POLLS
+from monitor.metrics import (
+    ARTICLES,
+    FEED_ENTRY_PROBLEMS,
+    FEED_FAILURES,
+    FEED_POLLS,
+    FEED_PROBLEMS,
+    init_poller_labels,
+)
 from monitor.models import Article
 from monitor.poller.config import FeedConfig
-from monitor.poller.fetcher import fetch
-from monitor.poller.parser import parse_feed
+from monitor.poller.fetcher import FetchResult, fetch
+from monitor.poller.parser import ParseResult, parse_feed
+from monitor.poller.problems import ENTRY_PROBLEMS
 from monitor.poller.state import FeedState
 from monitor.settings import Settings
 
@@ -30,6 +39,20 @@ Sink = Callable[[Article], str]
 class PollReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     articles: Counter[str] = field(default_factory=Counter)
+
+
+def _count_entry_problems(parsed: ParseResult, log: Any) -> None:
+    """One metric per defect kind and one log line per document, not one per entry."""
+    if not parsed.entry_problems:
+        return
+    for reason, n in parsed.entry_problems.items():
+        FEED_ENTRY_PROBLEMS.labels(reason=reason, action=ENTRY_PROBLEMS[reason]).inc(n)
+    if parsed.rejected:
+        ARTICLES.labels(outcome="rejected").inc(parsed.rejected)
+    dropped = {k: v for k, v in parsed.entry_problems.items() if ENTRY_PROBLEMS[k] == "dropped"}
+    level = log.warning if dropped else log.info
+    level("feed_entry_problems", kept=len(parsed.articles), dropped=sum(dropped.values()),
+          problems=dict(sorted(parsed.entry_problems.items())))
 
 
 def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) -> float:
@@ -52,6 +75,7 @@ class Poller:
         self.limit = asyncio.Semaphore(concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.rng = rng or random.Random()
+        init_poller_labels()
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = urlparse(url).netloc or "local"
@@ -67,7 +91,12 @@ class Poller:
         self.limit = asyncio.Semaphore(self.concurrency)
         self._hosts = {}
         headers = {"User-Agent": self.settings.user_agent}
-        async with httpx.AsyncClient(headers=headers, timeout=self.settings.http_timeout) as c:
+        # As many connections as concurrent fetches: with httpx's default pool (100), a
+        # larger `concurrency` would queue inside the pool and fail as timeouts.
+        limits = httpx.Limits(max_connections=self.concurrency,
+                              max_keepalive_connections=self.concurrency)
+        async with httpx.AsyncClient(headers=headers, timeout=self.settings.http_timeout,
+                                     limits=limits) as c:
             due = []
             for feed in self.feeds:
                 state = FeedState.load(self.r, self.keys, feed.name)
@@ -80,7 +109,9 @@ class Poller:
                     now: float, report: PollReport) -> None:
         log = get_logger(feed=feed.name)
         url = state.url or feed.url
-        async with self.limit, self._host_limit(url):
+        # Host first: feeds queued behind a busy host must not hold global slots that
+        # feeds on other hosts could use.
+        async with self._host_limit(url), self.limit:
             result = await fetch(client, url, etag=state.etag, last_modified=state.last_modified,
                                  max_bytes=self.settings.max_feed_bytes,
                                  timeout=self.settings.http_timeout)
@@ -90,27 +121,49 @@ class Poller:
             state.url = result.new_url
             FEED_POLLS.labels(feed=feed.name, outcome="moved").inc()
         if outcome == "ok":
-            parsed = parse_feed(result.body, feed, result.final_url)
-            if parsed.malformed:
-                FEED_POLLS.labels(feed=feed.name, outcome="malformed").inc()
-                log.warning("feed_malformed", reason=parsed.reason,
-                            entries=len(parsed.articles))
-                if not parsed.articles:
-                    outcome = "error"
-                    result.reason = f"malformed feed: {parsed.reason}"
-            if parsed.rejected:
-                ARTICLES.labels(outcome="rejected").inc(parsed.rejected)
+            outcome = await self._store(feed, result, report, log)
             if outcome == "ok":
-                for article in parsed.articles:
-                    try:
-                        report.articles[self.sink(article)] += 1
-                    except redis.RedisError as exc:
-                        # Keep the ETag unchanged: the next poll fetches these entries again.
-                        log.error("sink_failed", error=type(exc).__name__)
-                        outcome, result.reason = "error", "could not store articles"
-                        break
-                if outcome == "ok":
-                    state.etag, state.last_modified = result.etag, result.last_modified
+                state.etag, state.last_modified = result.etag, result.last_modified
+        self._record(feed, state, result, outcome, now, log)
+        report.outcomes[outcome] += 1
+        state.save(self.r, self.keys, feed.name)
+
+    async def _store(self, feed: FeedConfig, result: FetchResult, report: PollReport,
+                     log: Any) -> str:
+        """Parse and hand the articles to the sink; the outcome, "ok" or "error"."""
+        # In a thread: a large or pathological document must not freeze the event loop,
+        # where every other feed's fetch and deadline run.
+        try:
+            parsed = await asyncio.to_thread(parse_feed, result.body, feed, result.final_url,
+                                             result.content_type)
+        except Exception as exc:  # a parser bug on one document costs that feed, not the cycle
+            log.error("feed_parse_crashed", error=type(exc).__name__, exc_info=True)
+            result.problem = "internal_error"
+            result.reason = f"parser crashed: {type(exc).__name__}"
+            return "error"
+        _count_entry_problems(parsed, log)
+        if parsed.malformed:
+            FEED_POLLS.labels(feed=feed.name, outcome="malformed").inc()
+            log.warning("feed_malformed", problem=parsed.problem, reason=parsed.reason,
+                        entries=len(parsed.articles))
+            if not parsed.articles:
+                result.problem = parsed.problem
+                result.reason = f"{parsed.problem}: {parsed.reason}"
+                return "error"
+            FEED_PROBLEMS.labels(reason=parsed.problem or "malformed").inc()
+        for article in parsed.articles:
+            try:
+                report.articles[self.sink(article)] += 1
+            except redis.RedisError as exc:
+                # Keep the ETag unchanged: the next poll fetches these entries again.
+                log.error("sink_failed", error=type(exc).__name__)
+                result.problem, result.reason = "sink_error", "could not store articles"
+                return "error"
+        return "ok"
+
+    def _record(self, feed: FeedConfig, state: FeedState, result: FetchResult, outcome: str,
+                now: float, log: Any) -> None:
+        """Feed state, metrics and the log line for this poll's outcome."""
         if outcome in ("ok", "not_modified"):
             state.consecutive_failures = 0
             state.last_error = None
@@ -127,12 +180,13 @@ class Poller:
             if outcome == "rate_limited" and result.retry_after is not None:
                 delay = max(delay, result.retry_after, feed.interval)
             state.next_poll_at = now + delay
-            log.warning("feed_failed", outcome=outcome, reason=result.reason,
-                        failures=state.consecutive_failures, retry_in=round(delay, 1))
+            if result.problem:
+                FEED_PROBLEMS.labels(reason=result.problem).inc()
+            log.warning("feed_failed", outcome=outcome, problem=result.problem,
+                        reason=result.reason, failures=state.consecutive_failures,
+                        retry_in=round(delay, 1))
         FEED_POLLS.labels(feed=feed.name, outcome=outcome).inc()
         FEED_FAILURES.labels(feed=feed.name).set(state.consecutive_failures)
-        report.outcomes[outcome] += 1
-        state.save(self.r, self.keys, feed.name)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set, waking for the next due feed (at most a second late)."""
