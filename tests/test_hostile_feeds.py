@@ -160,7 +160,8 @@ def log_lines(err: str) -> list[dict[str, object]]:
 
 def assert_clean(article: Article) -> None:
     """What no stored article may be: empty, scripted, mojibake, or linking off the web."""
-    assert article.text.strip() and any(ch.isalpha() for ch in article.text)
+    story = f"{article.title or ''} {article.text}"
+    assert any(ch.isalpha() for ch in story)  # a headline-only item's title is its story
     for field in (article.title or "", article.text):
         assert "<script" not in field.lower() and "alert(" not in field
         assert "document.location" not in field and not is_mojibake(field)
@@ -399,6 +400,7 @@ def test_bad_entries_are_dropped_or_repaired_and_counted(
         item(guid="empty", text=""),
         item(guid="only-script", text="&lt;script&gt;alert(1)&lt;/script&gt;"),
         item(guid="only-punct", text=" … — 12 "),
+        item(guid="nothing", title=" — ", text=""),
     ])
     http_server.routes["/feed"] = _static(rss(items).encode())
     before = entry_problems()
@@ -407,8 +409,10 @@ def test_bad_entries_are_dropped_or_repaired_and_counted(
     by_guid = {a.guid: a for a in got}
     assert {g for g in by_guid if not g.startswith("h:")} == {
         "plain", "no-link", "no-date", "future", "dup", "script", "double-escaped", "cdata",
-        "title-script", "js-link"}
-    assert len(got) == 11  # plus the one identified by a hash of its text
+        "title-script", "js-link", "empty", "only-script", "only-punct"}
+    assert len(got) == 14  # plus the one identified by a hash of its text
+    for g in ("empty", "only-script", "only-punct"):  # headline-only items are kept
+        assert by_guid[g].title == TITLE and by_guid[g].text == ""
     for a in got:
         assert_clean(a)
     assert by_guid["dup"].title == "الأولى"  # the first of two entries with one GUID
@@ -418,11 +422,11 @@ def test_bad_entries_are_dropped_or_repaired_and_counted(
     for g in ("script", "double-escaped", "cdata"):
         assert by_guid[g].text == BODY, (g, by_guid[g].text)
     delta = {k: v - before[k] for k, v in entry_problems().items()}
-    assert delta == {"empty_text": 3, "mojibake": 0, "duplicate_guid": 1, "future_date": 1,
-                     "no_date": 2, "no_link": 2, "bad_link": 1}
+    assert delta == {"empty_text": 1, "title_only": 3, "mojibake": 0, "duplicate_guid": 1,
+                     "future_date": 1, "no_date": 2, "no_link": 2, "bad_link": 1}
     lines = [x for x in log_lines(capsys.readouterr().err) if x.get("event") ==
              "feed_entry_problems"]
-    assert len(lines) == 1 and lines[0]["dropped"] == 4 and lines[0]["kept"] == 11
+    assert len(lines) == 1 and lines[0]["dropped"] == 2 and lines[0]["kept"] == 14
 
 
 def test_an_empty_but_valid_feed_is_healthy() -> None:

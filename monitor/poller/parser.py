@@ -184,10 +184,16 @@ def _article(entry: Any, feed: FeedConfig, base: str, result: ParseResult) -> Ar
     title = html_to_text(html.unescape(entry.get("title", ""))) or None
     text = html_to_text(content)
     if not any(ch.isalpha() for ch in text):
-        # Nothing to extract figures from (no text, or only punctuation or digits).
-        result.note("empty_text")
-        result.rejected += 1
-        return None
+        if title and any(ch.isalpha() for ch in title):
+            # A headline-only item (breaking-news tickers: "مقتل 12 في غارة على درنة") is the
+            # story: its title is its text.
+            result.note("title_only")
+            text = ""
+        else:
+            # Nothing to extract figures from (no text, or only punctuation or digits).
+            result.note("empty_text")
+            result.rejected += 1
+            return None
     if charset.is_mojibake(text) or (title and charset.is_mojibake(title)):
         result.note("mojibake")
         result.rejected += 1

@@ -28,11 +28,13 @@ PollProblem = Literal[
 POLL_PROBLEMS: tuple[PollProblem, ...] = PollProblem.__args__  # type: ignore[attr-defined]
 
 EntryProblem = Literal[
-    "empty_text", "mojibake", "duplicate_guid", "future_date", "no_date", "no_link", "bad_link",
+    "empty_text", "title_only", "mojibake", "duplicate_guid", "future_date", "no_date",
+    "no_link", "bad_link",
 ]
 # What the parser does about each: drop the entry, repair it (drop the bad field), or keep it.
 ENTRY_PROBLEMS: dict[EntryProblem, str] = {
     "empty_text": "dropped",
+    "title_only": "kept",  # a headline-only item: its title is the story
     "mojibake": "dropped",
     "duplicate_guid": "dropped",
     "future_date": "repaired",
