@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     job_timeout: int = 120
     job_retries: int = 5
     delivery_retries: int = 8
+    # Operator notice when a feed fails this many polls in a row, repeated every
+    # `feed_alert_every` further failures until it recovers (routes with kind feed_failing).
+    feed_alert_after: int = 5
+    feed_alert_every: int = 12
 
     # Comparison
     approx_tolerance: float = 0.10

@@ -26,7 +26,9 @@ class Route(BaseModel):
     url: str | None = None
     url_env: str | None = None
     secret_env: str | None = None
-    kinds: list[Literal["contradiction", "update"]] = ["contradiction", "update"]
+    # Operator notices (`feed_failing`, `feed_recovered`) only reach routes that list them.
+    kinds: list[Literal["contradiction", "update", "feed_failing", "feed_recovered"]] = [
+        "contradiction", "update"]
     events: list[str] | None = None
     timeout: float = 10.0
 

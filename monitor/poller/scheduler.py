@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import httpx
 import redis
 
+from monitor.alerts.ops import OpsNotice, due
 from monitor.keys import Keys
 from monitor.logs import get_logger
 from monitor.metrics import (
@@ -64,8 +65,10 @@ def backoff_delay(failures: int, base: float, cap: float, rng: random.Random) ->
 class Poller:
     def __init__(self, client: redis.Redis, feeds: list[FeedConfig], sink: Sink, *, keys: Keys,
                  settings: Settings, concurrency: int = 16, per_host: int = 2,
-                 rng: random.Random | None = None):
+                 rng: random.Random | None = None,
+                 notify: Callable[[OpsNotice], object] | None = None):
         self.r = client
+        self.notify = notify  # operator notices: a feed failing N polls in a row, recovered
         self.feeds = feeds
         self.sink = sink
         self.keys = keys
@@ -165,6 +168,9 @@ class Poller:
                 now: float, log: Any) -> None:
         """Feed state, metrics and the log line for this poll's outcome."""
         if outcome in ("ok", "not_modified"):
+            if state.consecutive_failures >= self.settings.feed_alert_after:
+                self._notify(OpsNotice(kind="feed_recovered", feed=feed.name,
+                                       failures=state.consecutive_failures), log)
             state.consecutive_failures = 0
             state.last_error = None
             state.next_poll_at = now + feed.interval
@@ -185,8 +191,22 @@ class Poller:
             log.warning("feed_failed", outcome=outcome, problem=result.problem,
                         reason=result.reason, failures=state.consecutive_failures,
                         retry_in=round(delay, 1))
+            if due(state.consecutive_failures, after=self.settings.feed_alert_after,
+                   every=self.settings.feed_alert_every):
+                self._notify(OpsNotice(kind="feed_failing", feed=feed.name,
+                                       failures=state.consecutive_failures,
+                                       reason=result.problem or outcome), log)
         FEED_POLLS.labels(feed=feed.name, outcome=outcome).inc()
         FEED_FAILURES.labels(feed=feed.name).set(state.consecutive_failures)
+
+    def _notify(self, notice: OpsNotice, log: Any) -> None:
+        log.warning(notice.kind, failures=notice.failures)
+        if self.notify is None:
+            return
+        try:
+            self.notify(notice)
+        except redis.RedisError as exc:  # a notice must never stop the polling
+            log.error("ops_notice_failed", error=type(exc).__name__)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set, waking for the next due feed (at most a second late)."""
