@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 import redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
-from rq.job import Job
+from rq.job import Dependency, Job
 from rq.serializers import JSONSerializer
 
 from monitor.keys import Keys
@@ -52,9 +54,20 @@ def _exists(queue: Queue, job_id: str) -> bool:
     return job.get_status(refresh=False) not in ("finished", "failed", "canceled", "stopped")
 
 
+_JOB_ID_SAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _id_part(value: str) -> str:
+    """`value` if RQ accepts it in a job id (ASCII letters, digits, _ and -), else a digest:
+    an article id is whatever a feed's GUID or a file name was (Arabic, URLs, dots)."""
+    if _JOB_ID_SAFE.fullmatch(value):
+        return value
+    return "h" + hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
 def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Settings) -> str:
     """One job per version of an article's text; enqueueing the same version again is a no-op."""
-    job_id = f"art-{qs.keys.ns}-{article_id}-{content_hash[:12]}"
+    job_id = f"art-{_id_part(qs.keys.ns)}-{_id_part(article_id)}-{content_hash[:12]}"
     if not _exists(qs.articles, job_id):
         qs.articles.enqueue(
             PROCESS_ARTICLE,
@@ -69,20 +82,41 @@ def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Se
     return job_id
 
 
+def delivery_tail_key(keys: Keys, route: str) -> str:
+    """String: id of the delivery job last enqueued for a route (the tail of its chain)."""
+    return f"{keys.ns}:delivery:tail:{route}"
+
+
 def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) -> str:
-    job_id = f"dlv-{qs.keys.ns}-{alert_id}-{route}"
-    if not _exists(qs.alerts, job_id):
-        qs.alerts.enqueue(
-            DELIVER_ALERT,
-            kwargs={"alert_id": alert_id, "route": route, "ns": qs.keys.ns},
-            job_id=job_id,
-            retry=Retry(
-                max=settings.delivery_retries,
-                interval=DELIVERY_BACKOFF[: settings.delivery_retries],
-            ),
-            job_timeout=60,
-            result_ttl=3600,
-            failure_ttl=30 * 24 * 3600,
-            description=f"deliver {alert_id} to {route}",
-        )
+    """One job per alert and route, chained after the route's previous delivery job.
+
+    A receiver reads alerts in the order they were raised: an update must not arrive before
+    the figure it updates. So a route's deliveries run one after another: each job waits
+    (RQ's deferred registry) until the one before it has finished, delivered or
+    dead-lettered. `allow_failure`: a job RQ failed (out of retries) releases the next.
+    The price is head-of-line blocking: while a route is down, its later alerts wait for
+    the first one's retries.
+    """
+    job_id = f"dlv-{_id_part(qs.keys.ns)}-{_id_part(alert_id)}-{route}"
+    if _exists(qs.alerts, job_id):
+        return job_id
+    previous = qs.alerts.connection.getset(delivery_tail_key(qs.keys, route), job_id)
+    after = previous.decode() if isinstance(previous, bytes) else previous
+    depends_on = None
+    if after and after != job_id and _exists(qs.alerts, after):
+        depends_on = Dependency(jobs=[after], allow_failure=True)
+    qs.alerts.enqueue(
+        DELIVER_ALERT,
+        kwargs={"alert_id": alert_id, "route": route, "ns": qs.keys.ns},
+        job_id=job_id,
+        depends_on=depends_on,
+        retry=Retry(
+            max=settings.delivery_retries,
+            interval=DELIVERY_BACKOFF[: settings.delivery_retries],
+        ),
+        job_timeout=60,
+        result_ttl=3600,
+        failure_ttl=30 * 24 * 3600,
+        description=f"deliver {alert_id} to {route}",
+    )
     return job_id

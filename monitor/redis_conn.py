@@ -152,3 +152,8 @@ def connect(url: str) -> redis.Redis:
         retry=Retry(ExponentialBackoff(cap=10, base=0.1), 8),
         retry_on_error=[redis.ConnectionError, redis.TimeoutError],
     )
+
+
+def connect_probe(url: str) -> redis.Redis:
+    """A client for health checks: no retries, short timeouts, so it answers promptly."""
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)

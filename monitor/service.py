@@ -15,18 +15,31 @@ from monitor.pipeline import Pipeline
 from monitor.settings import Settings
 
 
-def _probe(client: redis.Redis, pipeline: Pipeline) -> Any:
+def _probe(url: str, pipeline: Pipeline) -> Any:
+    """Queue depths and health for /metrics and /healthz, read with a client of its own.
+
+    The service's client retries for ~20 s to ride out a Redis restart; a probe must answer
+    at once, so /healthz says 503 while Redis is away instead of hanging.
+    """
+    from rq import Queue
+
+    from monitor.redis_conn import connect_probe
+
+    client = connect_probe(url)
+    queues = [Queue(q.name, connection=client, serializer=q.serializer)
+              for q in pipeline.queues.all]
+
     def depths() -> dict[str, int] | None:
         try:
-            return {q.name: q.count for q in pipeline.queues.all}
-        except redis.RedisError:
+            return {q.name: q.count for q in queues}
+        except (redis.RedisError, OSError):
             return None
 
     def healthy() -> tuple[bool, str]:
         try:
             client.ping()
             return True, "ok\n"
-        except redis.RedisError as exc:
+        except (redis.RedisError, OSError) as exc:
             return False, f"redis unavailable: {type(exc).__name__}\n"
 
     return depths, healthy
@@ -35,12 +48,12 @@ def _probe(client: redis.Redis, pipeline: Pipeline) -> Any:
 def _worker_main(url: str, ns: str) -> None:
     from monitor.redis_conn import connect
     from monitor.settings import get_settings
-    from monitor.worker import make_worker
+    from monitor.worker import work
 
     settings = get_settings()
     client = connect(url)
     pipeline = Pipeline(client, ns, settings)
-    make_worker(client, pipeline.queues).work(with_scheduler=True, logging_level="WARNING")
+    work(client, pipeline.queues)
 
 
 def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = False,
@@ -61,7 +74,7 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
     from monitor.metrics import init_known_labels
 
     init_known_labels([r.name for r in pipeline.routes], [f.name for f in feeds])
-    depths, healthy = _probe(client, pipeline)
+    depths, healthy = _probe(url, pipeline)
     server = serve(settings.metrics_host, settings.metrics_port, depths, healthy)
     web = None
     if poll and workers:  # `newsmon run`: the web app too, on its own port
@@ -77,12 +90,14 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
         log.warning("requeued_pending_articles", count=requeued)
 
     if not poll:
-        from monitor.worker import make_worker
+        from monitor.worker import make_worker, work
 
         if workers <= 1:
-            make_worker(client, pipeline.queues).work(
-                burst=burst, with_scheduler=not burst, logging_level="WARNING"
-            )
+            if burst:
+                make_worker(client, pipeline.queues).work(
+                    burst=True, with_scheduler=False, logging_level="WARNING")
+            else:
+                work(client, pipeline.queues)
             server.shutdown()
             return 0
 

@@ -1,9 +1,16 @@
-"""The RQ worker newsmon runs: forks a horse per job, JSON serializer, metrics folded per job."""
+"""The RQ worker newsmon runs: forks a horse per job, JSON serializer, metrics folded per job.
+
+Made for an always-on service: short heartbeats and a reaper (monitor.recovery) so a killed
+worker's job runs again within a minute, Redis outages ridden out instead of ending the
+worker, and a SIGTERM that lets the job in hand finish.
+"""
 
 from __future__ import annotations
 
 import os
 import signal
+import threading
+from typing import Any
 
 import redis
 from rq import Worker
@@ -12,10 +19,23 @@ from rq.serializers import JSONSerializer
 from monitor.logs import get_logger
 from monitor.observe import fold_dead_process
 from monitor.queues import Queues
+from monitor.recovery import HEARTBEAT_GRACE, HEARTBEAT_INTERVAL, Reaper
 from monitor.settings import Settings, activate
+
+# An idle worker wakes once per BLPOP wait, WORKER_TTL - 15 s (RQ's rule), to heartbeat
+# and run due maintenance. RQ's 420 s would leave maintenance waiting up to 405 s.
+WORKER_TTL = 35
+# RQ's maintenance: registry cleanup, and restarting the scheduler (retries with backoff)
+# when its process died (a Redis outage longer than the client's retries kills it) or
+# taking it over from a dead worker. RQ's default, 10 minutes, held retries that long.
+MAINTENANCE_INTERVAL = 30
+# Back-off between restarts of a worker that RQ ended on an error (Redis gone too long).
+RESTART_BACKOFF_CAP = 30.0
 
 
 class NewsmonWorker(Worker):
+    stop_requested_by_signal = False
+
     def fork_work_horse(self, job, queue):  # type: ignore[no-untyped-def]
         super().fork_work_horse(job, queue)
         self._last_horse = self._horse_pid  # RQ resets _horse_pid once the horse is reaped
@@ -32,6 +52,26 @@ class NewsmonWorker(Worker):
                     get_logger(pid=self._last_horse).warning("metrics_fold_failed",
                                                              error=str(exc))
 
+    def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:  # type: ignore[no-untyped-def]
+        """RQ allows 60 s past the next heartbeat; newsmon HEARTBEAT_GRACE, so the reaper
+        sees a dead worker's job quickly."""
+        interval = float(self.job_monitoring_interval)
+        if job.timeout and job.timeout > 0:
+            interval = max(1.0, min(job.timeout - working_time, interval))
+        return int(interval) + HEARTBEAT_GRACE
+
+    def maintain_heartbeats(self, job, execution):  # type: ignore[no-untyped-def]
+        # RQ lets a Redis error here end the worker while its horse runs on; a restarting
+        # Redis is a pause: skip this heartbeat, the next one comes in a few seconds.
+        try:
+            super().maintain_heartbeats(job, execution)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            get_logger(job_id=job.id).warning("heartbeat_failed", error=type(exc).__name__)
+
+    def request_stop(self, signum: Any, frame: Any) -> None:
+        self.stop_requested_by_signal = True
+        super().request_stop(signum, frame)
+
 
 def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) -> NewsmonWorker:
     return NewsmonWorker(
@@ -39,7 +79,42 @@ def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) ->
         connection=client,
         serializer=JSONSerializer,
         name=name,
+        job_monitoring_interval=HEARTBEAT_INTERVAL,
+        worker_ttl=WORKER_TTL,
+        maintenance_interval=MAINTENANCE_INTERVAL,
     )
+
+
+def work(client: redis.Redis, queues: Queues, *, name: str | None = None) -> None:
+    """Work until SIGTERM/SIGINT (then finish the job in hand); must run in the main thread.
+
+    RQ ends its work loop on errors it does not handle (Redis unreachable for longer than
+    the client's retries, mid-job). That is not a reason for newsmon to stop: start a new
+    worker after a growing pause, until a signal asks us to stop.
+    """
+    log = get_logger(role="worker", pid=os.getpid())
+    reaper = Reaper(client, queues.all, owner=name or f"pid-{os.getpid()}").start()
+    stop = threading.Event()
+    delay = 1.0
+    try:
+        while True:
+            worker = make_worker(client, queues, name=name)
+            try:
+                worker.work(with_scheduler=True, logging_level="WARNING")
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                # e.g. RQ's teardown, registering the worker's death in a Redis that is away
+                log.warning("worker_redis_error", error=type(exc).__name__)
+            if worker.stop_requested_by_signal:
+                return
+            log.error("worker_ended_unexpectedly", restart_in=delay)
+            # RQ's handlers talk to Redis (which may be away): ours only set a flag.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: stop.set())
+            if stop.wait(delay):
+                return
+            delay = min(delay * 2, RESTART_BACKOFF_CAP)
+    finally:
+        reaper.stop()
 
 
 def drain(client: redis.Redis, queues: Queues, settings: Settings | None = None, *,
