@@ -158,7 +158,11 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
         pipeline = Pipeline(client, ns, settings)
         n = 0
-        for dead in ledger.dead_letters():
+        # Deliveries of a route run in the order they are enqueued: re-send in the order
+        # the alerts were raised.
+        raised = {a.id: i for i, a in enumerate(ledger.all(include_retracted=True))}
+        for dead in sorted(ledger.dead_letters(),
+                           key=lambda d: (raised.get(d["alert_id"], len(raised)), d["at"])):
             ledger.clear_dead_letter(dead["alert_id"], dead["route"])
             enqueue_delivery(pipeline.queues, dead["alert_id"], dead["route"], settings)
             n += 1

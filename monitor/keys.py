@@ -56,6 +56,11 @@ class Keys:
         """Set when a route has acknowledged an alert: delivery is done at most once in effect."""
         return f"{self.ns}:delivered:{alert_id}:{route}"
 
+    def delivery_tail(self, route: str) -> str:
+        """String: id of the delivery job last enqueued for a route; the next one waits for it,
+        so a receiver sees alerts in the order they were raised."""
+        return f"{self.ns}:delivery:tail:{route}"
+
     def dead_letters(self) -> str:
         return f"{self.ns}:alerts:dead"
 

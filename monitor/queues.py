@@ -82,11 +82,6 @@ def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Se
     return job_id
 
 
-def delivery_tail_key(keys: Keys, route: str) -> str:
-    """String: id of the delivery job last enqueued for a route (the tail of its chain)."""
-    return f"{keys.ns}:delivery:tail:{route}"
-
-
 def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) -> str:
     """One job per alert and route, chained after the route's previous delivery job.
 
@@ -100,7 +95,7 @@ def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) 
     job_id = f"dlv-{_id_part(qs.keys.ns)}-{_id_part(alert_id)}-{route}"
     if _exists(qs.alerts, job_id):
         return job_id
-    previous = qs.alerts.connection.getset(delivery_tail_key(qs.keys, route), job_id)
+    previous = qs.alerts.connection.getset(qs.keys.delivery_tail(route), job_id)
     after = previous.decode() if isinstance(previous, bytes) else previous
     depends_on = None
     if after and after != job_id and _exists(qs.alerts, after):

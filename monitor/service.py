@@ -114,10 +114,14 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         if poll:
+            from monitor.alerts.ops import enqueue_notice
             from monitor.poller import Poller
 
             poller = Poller(client, feeds, pipeline.ingestor, keys=pipeline.keys,
-                            settings=settings)
+                            settings=settings,
+                            notify=lambda n: enqueue_notice(pipeline.queues.alerts,
+                                                            pipeline.routes, n,
+                                                            settings.delivery_retries))
             if once:
                 await poller.poll_once()
                 return
