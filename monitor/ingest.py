@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import redis
 
 from monitor.keys import Keys
 from monitor.logs import get_logger
 from monitor.metrics import ARTICLES
 from monitor.models import Article
-from monitor.queues import Queues, enqueue_article
+from monitor.queues import Queues, enqueue_article, enqueue_articles
 from monitor.settings import Settings
 
 # Atomic so two pollers seeing one story at once cannot both call it new.
@@ -40,6 +43,7 @@ class Ingestor:
         self.keys: Keys = queues.keys
         self.settings = settings
         self._script = client.register_script(_INGEST)
+        self._batch: list[tuple[str, str]] | None = None
 
     def pending_key(self) -> str:
         return f"{self.keys.ns}:articles:pending"
@@ -60,24 +64,47 @@ class Ingestor:
         ).decode()
         ARTICLES.labels(outcome=outcome).inc()
         if outcome != "duplicate":
+            if self._batch is not None:
+                self._batch.append((article.id, chash))
+                get_logger(article_id=article.id, feed=article.feed).info(
+                    "article_stored", outcome=outcome)
+                return outcome
             job_id = enqueue_article(self.qs, article.id, chash, self.settings)
             get_logger(article_id=article.id, feed=article.feed, job_id=job_id).info(
                 "article_queued", outcome=outcome
             )
         return outcome
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Articles ingested inside share jobs, `batch_size` to a job, enqueued on exit.
+
+        A crash before the enqueue loses no article: stored articles stay in the pending
+        set, which `requeue_pending` enqueues at start-up.
+        """
+        outer = self._batch is not None
+        if not outer:
+            self._batch = []
+        try:
+            yield
+        finally:
+            if not outer:
+                items, self._batch = self._batch or [], None
+                if items:
+                    enqueue_articles(self.qs, items, self.settings)
+
     def requeue_pending(self) -> int:
         """Re-enqueue stored articles whose job was lost (a crash between store and enqueue)."""
-        n = 0
+        items = []
         for raw in self.r.smembers(self.pending_key()):
             aid = raw.decode()
             chash = self.r.hget(self.keys.article_hashes(), aid)
             if chash is None:
                 self.r.srem(self.pending_key(), aid)
                 continue
-            enqueue_article(self.qs, aid, chash.decode(), self.settings)
-            n += 1
-        return n
+            items.append((aid, chash.decode()))
+        enqueue_articles(self.qs, sorted(items), self.settings)
+        return len(items)
 
     def done(self, article_id: str) -> None:
         self.r.srem(self.pending_key(), article_id)

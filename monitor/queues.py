@@ -16,6 +16,7 @@ from monitor.keys import Keys
 from monitor.settings import Settings
 
 PROCESS_ARTICLE = "workers.jobs.process_article"
+PROCESS_ARTICLES = "workers.jobs.process_articles"
 DELIVER_ALERT = "workers.jobs.deliver_alert"
 
 # Seconds between retries of a failed job: quick at first, then patient.
@@ -80,6 +81,37 @@ def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Se
             description=f"process article {article_id}",
         )
     return job_id
+
+
+def enqueue_articles(qs: Queues, items: list[tuple[str, str]], settings: Settings) -> list[str]:
+    """Articles that arrived together, `batch_size` to a job (ids only, JSON).
+
+    A job id names its batch (ids and text versions), so enqueueing the same batch again is
+    a no-op; a retried batch re-runs articles already done, which changes nothing.
+    """
+    job_ids = []
+    size = max(1, settings.batch_size)
+    for i in range(0, len(items), size):
+        chunk = items[i:i + size]
+        if len(chunk) == 1:
+            job_ids.append(enqueue_article(qs, chunk[0][0], chunk[0][1], settings))
+            continue
+        digest = hashlib.sha256("|".join(f"{a}:{h}" for a, h in chunk).encode()).hexdigest()
+        job_id = f"arts-{_id_part(qs.keys.ns)}-{digest[:24]}"
+        if not _exists(qs.articles, job_id):
+            qs.articles.enqueue(
+                PROCESS_ARTICLES,
+                kwargs={"article_ids": [a for a, _ in chunk], "ns": qs.keys.ns},
+                job_id=job_id,
+                retry=Retry(max=settings.job_retries,
+                            interval=ARTICLE_BACKOFF[: settings.job_retries]),
+                job_timeout=settings.job_timeout,
+                result_ttl=3600,
+                failure_ttl=7 * 24 * 3600,
+                description=f"process {len(chunk)} articles",
+            )
+        job_ids.append(job_id)
+    return job_ids
 
 
 def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) -> str:

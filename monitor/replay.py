@@ -31,8 +31,9 @@ def replay(client: redis.Redis, ns: str, articles: list[Article], settings: Sett
     from monitor.metrics import init_known_labels
 
     init_known_labels([r.name for r in pipeline.routes])
-    for article in articles:
-        pipeline.ingestor.ingest(article)
+    with pipeline.ingestor.batch():
+        for article in articles:
+            pipeline.ingestor.ingest(article)
     stop = threading.Event()
     bar = None
     if progress:

@@ -73,7 +73,17 @@ class NewsmonWorker(Worker):
         super().request_stop(signum, frame)
 
 
+def preload() -> None:
+    """Import the jobs and load the lexicons once, in the worker: every forked horse inherits
+    them instead of paying ~70 ms per job to load them again."""
+    import workers.jobs  # noqa: F401
+    from monitor.claims.lexicon import default_lexicon
+
+    default_lexicon()
+
+
 def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) -> NewsmonWorker:
+    preload()
     return NewsmonWorker(
         queues.all,
         connection=client,

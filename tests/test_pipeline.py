@@ -232,3 +232,34 @@ def test_replaying_a_stream_twice_adds_nothing(redis_client: redis.Redis,
     assert [a.id for a in second] == [a.id for a in first]
     assert {f.key: sorted(c.claim_id for c in claims)
             for f, claims in pipeline.facts.all()} == facts
+
+
+def test_articles_arriving_together_share_jobs_and_a_rerun_changes_nothing(
+    redis_client: redis.Redis, tmp_path: Path,
+) -> None:
+    one = settings(tmp_path)
+    alone = Pipeline(redis_client, "t-alone", one)
+    for article in seed_articles():
+        alone.ingestor.ingest(article)
+    drain(redis_client, alone.queues, one)
+
+    s = settings(tmp_path, batch_size=2)
+    pipeline = Pipeline(redis_client, "t-batch", s)
+    with pipeline.ingestor.batch():
+        for article in seed_articles():
+            pipeline.ingestor.ingest(article)
+        assert pipeline.queues.articles.count == 0  # enqueued when the batch closes
+    jobs = pipeline.queues.articles.jobs
+    assert [len(j.kwargs.get("article_ids", [j.kwargs.get("article_id")])) for j in jobs] \
+        == [2, 2, 1]  # five seed articles, two to a job
+    first = jobs[0]
+    drain(redis_client, pipeline.queues, s)
+    assert not redis_client.scard(pipeline.ingestor.pending_key())
+    ids = [a.id for a in pipeline.ledger.all()]
+    assert ids == [a.id for a in alone.ledger.all()]  # same alerts as one job per article
+
+    # A retried batch (a crash after its first article) runs everything again: no change.
+    pipeline.queues.articles.enqueue("workers.jobs.process_articles",
+                                     kwargs=first.kwargs, job_id="rerun-batch")
+    drain(redis_client, pipeline.queues, s)
+    assert [a.id for a in pipeline.ledger.all()] == ids

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import time
 from collections import Counter
@@ -154,14 +155,16 @@ class Poller:
                 result.reason = f"{parsed.problem}: {parsed.reason}"
                 return "error"
             FEED_PROBLEMS.labels(reason=parsed.problem or "malformed").inc()
-        for article in parsed.articles:
-            try:
-                report.articles[self.sink(article)] += 1
-            except redis.RedisError as exc:
-                # Keep the ETag unchanged: the next poll fetches these entries again.
-                log.error("sink_failed", error=type(exc).__name__)
-                result.problem, result.reason = "sink_error", "could not store articles"
-                return "error"
+        batch = getattr(self.sink, "batch", None)  # one feed's new entries share jobs
+        try:
+            with batch() if batch else contextlib.nullcontext():
+                for article in parsed.articles:
+                    report.articles[self.sink(article)] += 1
+        except redis.RedisError as exc:
+            # Keep the ETag unchanged: the next poll fetches these entries again.
+            log.error("sink_failed", error=type(exc).__name__)
+            result.problem, result.reason = "sink_error", "could not store articles"
+            return "error"
         return "ok"
 
     def _record(self, feed: FeedConfig, state: FeedState, result: FetchResult, outcome: str,
