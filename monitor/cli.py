@@ -152,24 +152,14 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     client = _connect(settings)
     ns = args.namespace or settings.namespace
     ledger = AlertLedger(client, Keys(ns))
-    if args.action == "retry":
+    if args.action == "retry" or args.failed:
         from monitor.pipeline import Pipeline
-        from monitor.queues import enqueue_delivery
 
         pipeline = Pipeline(client, ns, settings)
-        n = 0
-        # Deliveries of a route run in the order they are enqueued: re-send in the order
-        # the alerts were raised.
-        raised = {a.id: i for i, a in enumerate(ledger.all(include_retracted=True))}
-        for dead in sorted(ledger.dead_letters(),
-                           key=lambda d: (raised.get(d["alert_id"], len(raised)), d["at"])):
-            ledger.clear_dead_letter(dead["alert_id"], dead["route"])
-            enqueue_delivery(pipeline.queues, dead["alert_id"], dead["route"], settings)
-            n += 1
-        print(json.dumps({"requeued": n}))
-        return 0
-    if args.failed:
-        for dead in ledger.dead_letters():
+        if args.action == "retry":
+            print(json.dumps({"requeued": pipeline.retry_failed()}))
+            return 0
+        for dead in pipeline.failed_deliveries():
             sys.stdout.write(json.dumps(dead, ensure_ascii=False) + "\n")
         return 0
     for alert in ledger.all():

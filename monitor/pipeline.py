@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import redis
+from rq.job import Job
+from rq.serializers import JSONSerializer
 
 from monitor.alerts.ledger import AlertLedger, build_alert
 from monitor.alerts.render import fact_url
@@ -18,7 +22,7 @@ from monitor.keys import Keys
 from monitor.logs import get_logger
 from monitor.metrics import ALERTS_RAISED, CLAIMS, DELIVERIES, JOB_SECONDS, VERDICTS
 from monitor.models import Alert
-from monitor.queues import enqueue_delivery, make_queues
+from monitor.queues import DELIVER_ALERT, enqueue_delivery, make_queues
 from monitor.settings import Settings
 
 
@@ -88,6 +92,42 @@ class Pipeline:
         for route in self.routes:
             if route.matches(alert) and not self.ledger.delivered(alert.id, route.name):
                 enqueue_delivery(self.queues, alert.id, route.name, self.settings)
+
+    def failed_deliveries(self) -> list[dict[str, Any]]:
+        """Dead letters, and delivery jobs RQ failed on its own (a worker killed during the
+        last allowed attempt, an unexpected error): neither delivered, both shown to users."""
+        out = list(self.ledger.dead_letters())
+        seen = {(d["alert_id"], d["route"]) for d in out}
+        registry = self.queues.alerts.failed_job_registry
+        for job in Job.fetch_many(registry.get_job_ids(), connection=self.r,
+                                  serializer=JSONSerializer):
+            if job is None or job.func_name != DELIVER_ALERT:
+                continue
+            alert_id, route = job.kwargs.get("alert_id"), job.kwargs.get("route")
+            if (alert_id, route) in seen or self.ledger.delivered(alert_id, route):
+                continue
+            result = job.latest_result()
+            last = ((result.exc_string if result else "") or "").strip().splitlines()[-1:] \
+                or ["failed"]
+            out.append({"alert_id": alert_id, "route": route, "job_id": job.id,
+                        "reason": f"delivery job failed: {last[0][:200]}",
+                        "at": (job.ended_at or job.enqueued_at or datetime.now(UTC))
+                        .isoformat()})
+        return out
+
+    def retry_failed(self) -> int:
+        """Re-send every failed delivery, in the order the alerts were raised."""
+        raised = {a.id: i for i, a in enumerate(self.ledger.all(include_retracted=True))}
+        failed = sorted(self.failed_deliveries(),
+                        key=lambda d: (raised.get(d["alert_id"], len(raised)), d["at"]))
+        registry = self.queues.alerts.failed_job_registry
+        for dead in failed:
+            if "job_id" in dead:
+                registry.remove(dead["job_id"], delete_job=True)
+            else:
+                self.ledger.clear_dead_letter(dead["alert_id"], dead["route"])
+            enqueue_delivery(self.queues, dead["alert_id"], dead["route"], self.settings)
+        return len(failed)
 
     def fact_url(self, alert: Alert) -> str | None:
         base = self.settings.public_base_url

@@ -263,3 +263,46 @@ def test_articles_arriving_together_share_jobs_and_a_rerun_changes_nothing(
                                      kwargs=first.kwargs, job_id="rerun-batch")
     drain(redis_client, pipeline.queues, s)
     assert [a.id for a in pipeline.ledger.all()] == ids
+
+
+def test_a_delivery_job_rq_failed_is_shown_and_resent(
+    redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A delivery RQ failed on its own (its last attempt died with the worker, or raised what
+    the delivery code does not expect) is neither delivered nor dead-lettered: `alerts
+    --failed` must still show it and `alerts retry` re-send it."""
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from tests.test_alert_delivery import SECRET
+
+    got: list[str] = []
+    http_server.routes["/hook"] = lambda req: (got.append(req.headers["webhook-id"]) or 204,
+                                               {}, b"")
+    monkeypatch.setenv("T_FJ_SECRET", SECRET)
+    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
+              "secret_env: T_FJ_SECRET}\n")
+    s = settings(tmp_path, routes)
+    pipeline = Pipeline(redis_client, "t-failed", s)
+    for article in seed_articles():
+        pipeline.ingestor.ingest(article)
+        pipeline.process_article(article.id)  # deliveries enqueued, not yet run
+    for job in pipeline.queues.alerts.jobs + [
+            Job.fetch(j, connection=redis_client, serializer=JSONSerializer)
+            for j in pipeline.queues.alerts.deferred_job_registry.get_job_ids()]:
+        job.retries_left = 0  # this is their last attempt
+        job.save()
+    monkeypatch.delenv("T_FJ_SECRET")  # and it fails outside the delivery code's handling
+    drain(redis_client, pipeline.queues, s)
+    failed = pipeline.failed_deliveries()
+    alert_ids = {a.id for a in pipeline.ledger.all()}
+    assert len(alert_ids) == 2 and {f["alert_id"] for f in failed} == alert_ids
+    assert all(f["job_id"] and "T_FJ_SECRET" in f["reason"] for f in failed)
+    assert pipeline.ledger.dead_letters() == [] and got == []
+
+    monkeypatch.setenv("T_FJ_SECRET", SECRET)
+    assert pipeline.retry_failed() == 2
+    drain(redis_client, pipeline.queues, s)
+    assert pipeline.failed_deliveries() == []
+    assert sorted(got) == sorted(alert_ids)
