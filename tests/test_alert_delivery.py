@@ -70,6 +70,7 @@ def test_signed_webhook_received_and_verified(http_server: LocalServer,
     assert body["fact_url"] == "https://newsmon.example/facts/x"
 
 
+@pytest.mark.faults
 def test_slack_payload_is_valid_block_kit_and_escaped() -> None:
     evil = "قال <!channel> إن <https://evil.example|اضغط هنا> & 1500 " + "ف" * 10_000
     payload = slack_payload(alert(evil), "https://newsmon.example/facts/x")
@@ -93,6 +94,7 @@ def test_slack_payload_is_valid_block_kit_and_escaped() -> None:
     ("status", "headers", "retry_after", "permanent"),
     [(429, {"Retry-After": "7"}, 7.0, False), (500, {}, None, False), (404, {}, None, True)],
 )
+@pytest.mark.faults
 def test_slack_failures_say_what_a_retry_needs(http_server: LocalServer, status: int,
                                                headers: dict[str, str],
                                                retry_after: float | None,
@@ -106,6 +108,7 @@ def test_slack_failures_say_what_a_retry_needs(http_server: LocalServer, status:
     assert http_server.url("/slack") not in str(info.value)
 
 
+@pytest.mark.faults
 def test_unreachable_webhook_is_a_delivery_error_without_the_url() -> None:
     route = Route(name="down", type="slack", url="http://127.0.0.1:9/services/T000/B000/SECRET")
     with httpx.Client() as client, pytest.raises(DeliveryError) as info:
@@ -113,6 +116,7 @@ def test_unreachable_webhook_is_a_delivery_error_without_the_url() -> None:
     assert "SECRET" not in str(info.value) and not info.value.permanent
 
 
+@pytest.mark.faults
 def test_routes_file_errors_name_file_line_and_variable(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     good = tmp_path / "routes.yaml"

@@ -83,6 +83,7 @@ def test_extract_prints_claims_and_all_numbers() -> None:
         assert text[c["start"]:c["end"]] == c["text"]
 
 
+@pytest.mark.faults
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "text": "مقتل 5"}\n{not json\n', encoding="utf-8")

@@ -45,6 +45,7 @@ def test_replay_of_the_seeds_raises_what_an_analyst_expects(
     assert not list(redis_client.scan_iter(match="t-seeds:*"))
 
 
+@pytest.mark.faults
 def test_a_job_run_twice_raises_one_alert(redis_client: redis.Redis, tmp_path: Path) -> None:
     s = settings(tmp_path)
     pipeline = Pipeline(redis_client, "t-twice", s)
@@ -123,6 +124,7 @@ def test_alerts_reach_a_signed_webhook_and_slack_through_rq(
     assert all(json.loads(r.body)["text"] for r in slack)
 
 
+@pytest.mark.faults
 def test_slack_429_retry_after_is_obeyed_then_delivered(
     redis_client: redis.Redis, tmp_path: Path, http_server: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -162,6 +164,7 @@ def test_slack_429_retry_after_is_obeyed_then_delivered(
     assert pipeline.ledger.dead_letters() == []
 
 
+@pytest.mark.faults
 def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -265,6 +268,7 @@ def test_articles_arriving_together_share_jobs_and_a_rerun_changes_nothing(
     assert [a.id for a in pipeline.ledger.all()] == ids
 
 
+@pytest.mark.faults
 def test_a_delivery_job_rq_failed_is_shown_and_resent(
     redis_client: redis.Redis, tmp_path: Path, http_server: Any,
     monkeypatch: pytest.MonkeyPatch,

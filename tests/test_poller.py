@@ -39,6 +39,7 @@ async def _fetch(url: str, **kw: object):  # type: ignore[no-untyped-def]
         return await fetch(c, url, **kw)  # type: ignore[arg-type]
 
 
+@pytest.mark.faults
 def test_config_errors_name_file_line_and_field(tmp_path: Path) -> None:
     f = tmp_path / "feeds.yaml"
     f.write_text("feeds:\n  - name: a\n    url: https://x.example/rss\n"
@@ -90,6 +91,7 @@ def test_conditional_get_and_http_quirks(http_server: LocalServer) -> None:
     assert refused.outcome == "error" and "network" in refused.reason
 
 
+@pytest.mark.faults
 def test_parse_real_feeds(shared_dir: Path) -> None:
     for name, count in (("arabi21_scraped-rss.xml", 10), ("alhurra_scraped-rss.xml", 15)):
         path = shared_dir / "corpora" / "feeds" / name
@@ -113,6 +115,7 @@ def test_parse_cleans_html_and_reports_malformed() -> None:
     assert parse_feed(b"this is not xml at all", feed).malformed
 
 
+@pytest.mark.faults
 def test_poller_backs_off_failing_feeds_and_never_stops_the_others(
     http_server: LocalServer, redis_client: redis.Redis
 ) -> None:

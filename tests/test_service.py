@@ -40,6 +40,7 @@ def secured_redis() -> Iterator[EmbeddedRedis]:
     server.stop()
 
 
+@pytest.mark.faults
 def test_run_polls_processes_alerts_and_drains_on_sigterm(
     secured_redis: EmbeddedRedis, http_server: LocalServer, tmp_path: Path,
 ) -> None:
