@@ -273,8 +273,24 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except _config_errors() as exc:
-        print(f"newsmon: configuration error: {exc}", file=sys.stderr)
+        print(f"newsmon: configuration error: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _one_line(exc: BaseException) -> str:
+    """A settings error names the environment variable, on one line, without pydantic's
+    multi-line report (`NEWSMON_HTTP_TIMEOUT=abc: Input should be a valid number`)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return str(exc)
+    parts = []
+    for err in exc.errors():
+        field = str(err["loc"][0]) if err["loc"] else ""
+        var = "REDIS_URL" if field == "redis_url" else f"NEWSMON_{field.upper()}"
+        shown = "" if field == "redis_url" else f"={str(err.get('input'))[:60]!r}"  # a password
+        parts.append(f"{var}{shown}: {err['msg']}")
+    return "; ".join(parts)
 
 
 def _config_errors() -> tuple[type[BaseException], ...]:

@@ -91,3 +91,14 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "bad.jsonl:2" in proc.stderr  # named, skipped, the good line kept
     assert json.loads(proc.stdout.splitlines()[0])["low"] == 5
+
+
+@pytest.mark.faults
+def test_a_bad_environment_value_is_one_line_naming_the_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "NEWSMON_HTTP_TIMEOUT": "abc", "NEWSMON_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "monitor", "facts"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "NEWSMON_HTTP_TIMEOUT='abc'" in lines[0]
+    assert "Traceback" not in done.stderr
