@@ -58,19 +58,21 @@ def _worker_main(url: str, ns: str) -> None:
 
 def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = False,
                 once: bool = False) -> int:
+    from monitor.alerts.routes import load_routes
     from monitor.observe import serve
     from monitor.redis_conn import connect, redis_url
 
     log = get_logger(role="run" if poll and workers else "poll" if poll else "worker")
-    url = redis_url(settings)
-    client = connect(url)
-    pipeline = Pipeline(client, settings.namespace, settings)
-    _ = pipeline.routes  # a bad routes file fails here, at start-up, with its line
+    # Configuration first: a bad file is reported with its line even when Redis is down.
+    load_routes(settings.routes_path)
     feeds = []
     if poll:
         from monitor.poller import load_feeds
 
         feeds = load_feeds(settings.feeds_path)
+    url = redis_url(settings)
+    client = connect(url)
+    pipeline = Pipeline(client, settings.namespace, settings)
     from monitor.metrics import init_known_labels
 
     init_known_labels([r.name for r in pipeline.routes], [f.name for f in feeds])
