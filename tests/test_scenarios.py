@@ -32,14 +32,17 @@ from tests.conftest import REPORTS
 pytestmark = pytest.mark.integration
 STREAMS = Path(__file__).parent / "scenarios" / "streams.yaml"
 HELDOUT = Path(__file__).parent / "scenarios" / "heldout.yaml"
+# Written later still, by someone who never ran the engine on it, and never tuned against:
+# reported only, as the honest measure of how the comparison does on unseen wording.
+UNSEEN = Path(__file__).parent / "scenarios" / "heldout2.yaml"
 F1_BAR = 0.95
 
 Key = tuple[str, str | None, str, str]  # kind, event, previous article, current article
 
 
-def load_streams() -> list[dict[str, Any]]:
+def load_streams(*, unseen: bool = False) -> list[dict[str, Any]]:
     out = []
-    for path in (STREAMS, HELDOUT):
+    for path in (STREAMS, HELDOUT, *([UNSEEN] if unseen and UNSEEN.exists() else [])):
         for s in yaml.safe_load(path.read_text(encoding="utf-8")):
             s["file"] = path.name
             out.append(s)
@@ -58,7 +61,7 @@ def _key(alert: Alert) -> Key:
 
 
 def test_suite_is_well_formed() -> None:
-    streams = load_streams()
+    streams = load_streams(unseen=True)
     assert len(streams) >= 40
     assert len({s["id"] for s in streams}) == len(streams)
     ids = [a["id"] for s in streams for a in s["articles"]]
@@ -80,13 +83,13 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
     settings = Settings(routes_file=routes)
     counts: dict[str, list[int]] = {}
     misses: list[str] = []
-    streams = load_streams()
+    streams = load_streams(unseen=True)
     for stream in streams:
         articles = sorted(_articles(stream), key=lambda a: a.published_or_epoch())
         got = {_key(a) for a in replay(redis_client, f"t-scn-{stream['id']}", articles,
                                        settings)}
         want = {(e["kind"], e["event"], e["previous"], e["current"]) for e in stream["expect"]}
-        for name in (stream["file"], "all"):
+        for name in (stream["file"], "all" if stream["file"] != UNSEEN.name else "unseen"):
             c = counts.setdefault(name, [0, 0, 0])
             c[0] += len(got & want)
             c[1] += len(got - want)
@@ -94,12 +97,15 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
         if got != want:
             misses.append(f"  {stream['id']}: unexpected {sorted(got - want)} "
                           f"missing {sorted(want - got)}")
+    counts.pop("unseen", None)  # heldout2.yaml is also counted under its own name
     silent = sum(1 for s in streams if not s["expect"])
     scores = {name: _prf(*c) for name, c in counts.items()}
     REPORTS.append(
         f"scenarios: {len(streams)} streams ({silent} must stay silent), {len(misses)} differ; "
         + "; ".join(f"{name}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}"
-                    for name, (p, r, f) in scores.items()) + f" (bar {F1_BAR})")
+                    + (" (reported only: never tuned against)" if name == UNSEEN.name else "")
+                    for name, (p, r, f) in scores.items())
+        + f"; bar {F1_BAR} on 'all' ({STREAMS.name} + {HELDOUT.name})")
     REPORTS.extend(misses)
     assert scores["all"][2] >= F1_BAR, "\n".join(misses)
 
