@@ -81,6 +81,8 @@ def run_demo(settings: Settings, *, serve: bool = False) -> int:
     # stays for `newsmon facts --namespace demo`; on a shared Redis it is removed after.
     ns = "demo" if embedded else f"demo-{uuid.uuid4().hex[:8]}"
     drop_namespace(client, ns)
+    # Published order, one worker: nothing will retract an alert, so none waits to settle.
+    settings = settings.model_copy(update={"alert_settle_seconds": 0.0})
     pipeline = Pipeline(client, ns, settings)
 
     seeds = load_dir(settings.seeds_dir)

@@ -93,6 +93,15 @@ class Pipeline:
             if route.matches(alert) and not self.ledger.delivered(alert.id, route.name):
                 enqueue_delivery(self.queues, alert.id, route.name, self.settings)
 
+    def _settle(self, alert: Alert) -> None:
+        """Hold a fresh alert until NEWSMON_ALERT_SETTLE_SECONDS after it was raised, so a
+        slightly older report processed at the same moment can still retract it."""
+        created = alert.created_at if alert.created_at.tzinfo else \
+            alert.created_at.replace(tzinfo=UTC)
+        wait = self.settings.alert_settle_seconds - (datetime.now(UTC) - created).total_seconds()
+        if wait > 0:
+            time.sleep(min(wait, self.settings.alert_settle_seconds))
+
     def failed_deliveries(self) -> list[dict[str, Any]]:
         """Dead letters, and delivery jobs RQ failed on its own (a worker killed during the
         last allowed attempt, an unexpected error): neither delivered, both shown to users."""
@@ -141,6 +150,8 @@ class Pipeline:
         if self.ledger.delivered(alert_id, route_name):
             return
         alert = self.ledger.get(alert_id)
+        if alert is not None:
+            self._settle(alert)
         if alert is not None and self.ledger.status(alert) == "retracted":
             DELIVERIES.labels(route=route_name, outcome="retracted").inc()
             log.info("delivery_skipped_retracted")

@@ -27,6 +27,8 @@ def _progress(client: redis.Redis, key: str, total: int, stop: threading.Event) 
 
 def replay(client: redis.Redis, ns: str, articles: list[Article], settings: Settings, *,
            progress: bool = False, keep: bool = False) -> list[Alert]:
+    # Published order, one worker: nothing will retract an alert, so none waits to settle.
+    settings = settings.model_copy(update={"alert_settle_seconds": 0.0})
     pipeline = Pipeline(client, ns, settings)
     from monitor.metrics import init_known_labels
 

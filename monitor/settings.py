@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     # up to this many: a job costs a fork and a dozen Redis calls, an article ~10 ms.
     batch_size: int = 8
     delivery_retries: int = 8
+    # An alert waits this long after it was raised before it is sent: articles of one poll
+    # are processed by several workers at once, and a report a moment older arriving a
+    # moment later can turn an alert into another (the first is retracted, never sent).
+    # Replays and the demo, which process in published order, send at once.
+    alert_settle_seconds: float = 5.0
     # Operator notice when a feed fails this many polls in a row, repeated every
     # `feed_alert_every` further failures until it recovers (routes with kind feed_failing).
     feed_alert_after: int = 5

@@ -12,6 +12,10 @@ import redis
 from monitor.redis_conn import EmbeddedRedis, free_port
 from tests.httpserver import LocalServer
 
+# Alerts wait NEWSMON_ALERT_SETTLE_SECONDS before they are sent; tests that are not about
+# that wait send at once (test_pipeline.py checks the wait itself).
+os.environ.setdefault("NEWSMON_ALERT_SETTLE_SECONDS", "0")
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 if not SHARED.exists():
     SHARED = Path(os.environ.get("NEWSMON_SHARED", "/work/shared"))

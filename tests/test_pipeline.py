@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,17 @@ from tests.expectations import forbidden, seed_contradiction, seed_update
 from tests.seeds import seed_articles
 
 pytestmark = pytest.mark.integration
+BURST_WORKER = (
+    "import sys\n"
+    "from monitor.redis_conn import connect\n"
+    "from monitor.pipeline import Pipeline\n"
+    "from monitor.settings import get_settings\n"
+    "from monitor.worker import make_worker\n"
+    "s = get_settings()\n"
+    "c = connect(sys.argv[1])\n"
+    "make_worker(c, Pipeline(c, s.namespace, s).queues).work(\n"
+    "    burst=True, with_scheduler=False, logging_level='WARNING')\n"
+)
 
 
 def settings(tmp_path: Path, routes: str | None = None, **kw: Any) -> Settings:
@@ -310,3 +325,55 @@ def test_a_delivery_job_rq_failed_is_shown_and_resent(
     drain(redis_client, pipeline.queues, s)
     assert pipeline.failed_deliveries() == []
     assert sorted(got) == sorted(alert_ids)
+
+
+def test_an_alert_retracted_while_it_settles_is_never_sent(
+    redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers race: C (day 3) is processed before B (day 2). C against A (day 1) looks like
+    a contradiction; B, a toll that rose to C's figure, makes it an update chain instead.
+    The contradiction's delivery starts at once but waits to settle, sees the retraction,
+    and sends nothing; the update and C's agreement are what the receiver gets."""
+    from monitor.models import Article
+    from tests.test_alert_delivery import SECRET
+
+    got: list[dict[str, Any]] = []
+    http_server.routes["/hook"] = lambda req: (got.append(json.loads(req.body)) or 204, {}, b"")
+    monkeypatch.setenv("T_ST_SECRET", SECRET)
+    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
+              "secret_env: T_ST_SECRET}\n")
+    s = settings(tmp_path, routes, alert_settle_seconds=3.0)
+    pipeline = Pipeline(redis_client, "t-settle", s)
+
+    def art(i: str, day: int, outlet: str, text: str) -> Article:
+        from datetime import UTC, datetime
+        return Article(id=f"st-{i}", outlet=outlet, text=text,
+                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+
+    a = art("a", 1, "o1", "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على درعا.")
+    c = art("c", 3, "o3", "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على درعا.")
+    b = art("b", 2, "o2", "ارتفعت حصيلة قتلى القصف على درعا إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    for x in (a, c):
+        pipeline.ingestor.ingest(x)
+        pipeline.process_article(x.id)
+    early = pipeline.ledger.all()
+    assert [e.kind for e in early] == ["contradiction"]
+    # A worker process takes the contradiction's delivery at once; it settles meanwhile.
+    env = {**os.environ, "NEWSMON_NAMESPACE": "t-settle", "NEWSMON_ALERT_SETTLE_SECONDS": "3",
+           "NEWSMON_ROUTES_FILE": str(tmp_path / "routes.yaml"),
+           "NEWSMON_METRICS_DIR": str(tmp_path / "metrics")}
+    sender = subprocess.Popen([sys.executable, "-c", BURST_WORKER, redis_url], env=env,
+                              stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while pipeline.queues.alerts.count and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the worker has taken the job
+    assert pipeline.queues.alerts.count == 0
+    pipeline.ingestor.ingest(b)
+    pipeline.process_article(b.id)  # the older report arrives meanwhile
+    _, err = sender.communicate(timeout=60)
+    assert sender.returncode == 0, err.decode()[-2000:]
+    drain(redis_client, pipeline.queues, s)
+    assert pipeline.ledger.status(early[0]) == "retracted"
+    assert [g["kind"] for g in got] == ["update"]
+    assert got[0]["previous"]["article_id"] == "st-a" and got[0]["current"]["article_id"] == "st-b"
