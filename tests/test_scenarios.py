@@ -1,9 +1,10 @@
 """The comparison as an analyst judges it: short article streams with the exact alerts due.
 
-`tests/scenarios/streams.yaml` (54 streams) and `heldout.yaml` (24) hold article streams
-written for this project across topics, each with the alerts a careful analyst expects
-(none at all for many of them). Each stream goes through the real pipeline (Redis + RQ,
-`replay`) on its own; an alert is matched by kind, event and the two articles it names.
+`tests/scenarios/streams.yaml` (56 streams), `heldout.yaml` (24) and `dev.yaml` (40) hold
+article streams written for this project across topics, each with the alerts a careful
+analyst expects (none at all for many of them). Each stream goes through the real
+pipeline (Redis + RQ, `replay`) on its own; an alert is matched by kind, event and the two
+articles it names.
 The report prints precision, recall and F1 per file and over the suite, and every stream
 that differs.
 
@@ -11,7 +12,12 @@ that differs.
 someone who did not run the engine on it; its first run scored F1 0.606 (recall 0.50).
 The faults that run exposed were fixed in general form (places, speakers named or not,
 custody and casualty nouns, daily cues), so it is no longer unseen: a new held-out file is
-how to measure generalisation again.
+how to measure generalisation again. `dev.yaml` (40 streams of deliberately varied wording)
+was written for that tuning: first run F1 0.653; the fixes it led to (unlisted towns keep
+their own key, more places, range "بين 4 آلاف و6 آلاف", agency names are not places,
+"جديدة" marks a batch only right after the figure, bare ليرة/دينار resolved by country,
+security forces are troops, "ارتفعت المخصصات … إلى N") brought it to 0.943.
+`heldout2.yaml` (30 streams) is the one nobody tunes against: reported only.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from tests.conftest import REPORTS
 pytestmark = pytest.mark.integration
 STREAMS = Path(__file__).parent / "scenarios" / "streams.yaml"
 HELDOUT = Path(__file__).parent / "scenarios" / "heldout.yaml"
+DEV = Path(__file__).parent / "scenarios" / "dev.yaml"  # 40 streams of varied wording
 # Written later still, by someone who never ran the engine on it, and never tuned against:
 # reported only, as the honest measure of how the comparison does on unseen wording.
 UNSEEN = Path(__file__).parent / "scenarios" / "heldout2.yaml"
@@ -42,7 +49,7 @@ Key = tuple[str, str | None, str, str]  # kind, event, previous article, current
 
 def load_streams(*, unseen: bool = False) -> list[dict[str, Any]]:
     out = []
-    for path in (STREAMS, HELDOUT, *([UNSEEN] if unseen and UNSEEN.exists() else [])):
+    for path in (STREAMS, HELDOUT, DEV, *([UNSEEN] if unseen and UNSEEN.exists() else [])):
         for s in yaml.safe_load(path.read_text(encoding="utf-8")):
             s["file"] = path.name
             out.append(s)
@@ -105,7 +112,7 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
         + "; ".join(f"{name}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}"
                     + (" (reported only: never tuned against)" if name == UNSEEN.name else "")
                     for name, (p, r, f) in scores.items())
-        + f"; bar {F1_BAR} on 'all' ({STREAMS.name} + {HELDOUT.name})")
+        + f"; bar {F1_BAR} on 'all' ({STREAMS.name} + {HELDOUT.name} + {DEV.name})")
     REPORTS.extend(misses)
     assert scores["all"][2] >= F1_BAR, "\n".join(misses)
 

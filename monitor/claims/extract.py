@@ -513,6 +513,9 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
             if t is not None:
                 sub = t.label
                 break
+    if entity == "fighter" and ent_at is not None and any(
+            w in _SECURITY for w in words[ent_at + 1:ent_at + 4]):
+        entity = "troops"  # "18 عنصراً من قوات الأمن": security forces, not militants
     if sub is None:
         a, _ = _sentence_range(doc, m.first)
         for k in range(m.first - 1, max(a, m.first - 10) - 1, -1):
@@ -529,6 +532,12 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 
 _INSTITUTIONS = {"وزاره", "الوزاره", "حكومه", "الحكومه", "السلطات", "سلطات", "رئاسه", "هيئه",
                  "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله"}
+# "1,500 مليار ليرة" in Sidon is Lebanese pounds; in Aleppo, Syrian pounds.
+_BARE_CURRENCY = {
+    "LIRA": {"lb": "LBP", "sy": "SYP", "tr": "TRY"},
+    "DINAR": {"iq": "IQD", "jo": "JOD", "ly": "LYD", "tn": "TND", "kw": "KWD", "dz": "DZD"},
+}
+_SECURITY = {"قوات", "الامن", "امن", "الشرطه", "الجيش", "الحرس", "الدرك"}
 _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
 _CUSTODY_EVENTS = {"released", "escaped", "escape_foiled", "held"}
 PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
@@ -542,6 +551,8 @@ DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "perso
 
 
 _HEADS = {"عدد", "اعداد", "حصيله", "اجمالي", "مجموع"}
+_RISE_VERBS = {"ارتفع", "ارتفعت", "بلغ", "بلغت", "وصل", "وصلت", "تجاوز", "تجاوزت", "زاد", "زادت",
+               "تراجع", "تراجعت", "انخفض", "انخفضت"}
 _PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
 
 
@@ -550,8 +561,8 @@ def _count_head(doc: Doc, m: Mention) -> int | None:
     a, _ = _sentence_range(doc, m.first)
     for k in range(m.first - 1, max(a, m.first - 20) - 1, -1):
         w = doc.words[k]
-        if w in _HEADS:
-            return k
+        if w in _HEADS or (k > a and doc.words[k - 1] in _RISE_VERBS):
+            return k  # "ارتفعت المخصصات المالية … إلى 210 ملايين": the subject is the head
         if w in SENTENCE_BREAKS or w.replace(".", "").isdigit():
             return None
     return None
@@ -562,7 +573,7 @@ def _headed_event(doc: Doc, m: Mention) -> str | None:
     head = _count_head(doc, m)
     if head is None:
         return None
-    span = range(head + 1, m.first)
+    span = range(head, m.first)
     for ts in (doc.lex.events, doc.lex.event_nouns):
         for k in span:
             t = doc.match(ts, k)
@@ -640,7 +651,9 @@ def _aid_context(doc: Doc, m: Mention) -> bool:
 
 
 _LOCATIVE = {"في", "من", "الي", "داخل", "قرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
-             "شرقي", "غربي", "بمدينه", "مدينه", "محافظه", "ريف", "سجن", "مخيم"}
+             "شرقي", "غربي", "بمدينه", "مدينه", "محافظه", "ريف", "سجن", "مخيم", "العاصمه",
+             "بلده", "قريه", "ولايه", "بولايه", "اقليم", "منطقه", "قضاء", "مديريه", "قباله",
+             "بالعاصمه", "ببلده", "بمحافظه", "بقريه", "بمخيم"}
 
 
 def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
@@ -662,6 +675,10 @@ def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
         t = doc.match(lex.places, k, article=False)
         if t is None or (k >= 2 and words[k - 1] == "من" and words[k - 2].startswith("المدعوم")):
             continue
+        end = k + len(t.tokens)
+        if (k > 0 and words[k - 1].endswith("وكاله")) or \
+                (end < len(words) and words[end] == "للانباء"):
+            continue  # "وكالة السودان للأنباء" is a news agency, not where it happened
         prev = words[k - 1] if k > 0 else ""
         out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}))
         skip_to = k + len(t.tokens)
@@ -673,10 +690,38 @@ def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
     best: tuple[float, str] | None = None
     for k, place_id, locative in _place_mentions(doc, a, b):
         place = doc.lex.place_by_id[place_id]
-        score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0)
+        # "… في مدينة بيدوا، وفي هجوم منفصل قتل 14 … في العاصمة مقديشو": a place in the
+        # figure's own clause beats one across a clause break.
+        lo, hi = sorted((k, near))
+        breaks = sum(1 for w in doc.words[lo:hi] if w in CLAUSE_BREAKS)
+        score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0) - 6 * breaks
         if best is None or score > best[0]:
             best = (score, place.id)
     return best[1] if best else None
+
+
+_TOWN_NOUNS = {"مدينه", "بمدينه", "لمدينه", "بلده", "ببلده", "قريه", "بقريه", "مخيم", "بمخيم",
+               "ولايه", "بولايه", "محافظه", "بمحافظه", "اقليم", "باقليم", "ناحيه", "قضاء",
+               "مديريه", "بمديريه", "جزيره", "بجزيره", "سجن", "بسجن", "معبر", "بمعبر"}
+_NOT_NAMES = {"الكبري", "القديمه", "الجديده", "الصناعيه", "الحدوديه", "الساحليه", "المجاوره",
+              "المذكوره", "نفسها", "ذاتها", "الرئيسيه", "المنكوبه", "المتضرره", "المحاصره",
+              "اخري", "واحده", "كامله", "بكاملها", "التي", "الذي", "في", "من", "علي", "الي"}
+
+
+def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
+    """A town the gazetteer does not know, named after مدينة/بلدة/قرية/مخيم/ولاية…: `~name`."""
+    words, best = doc.words, None
+    for k in range(a, b - 1):
+        w = words[k + 1]
+        if words[k] not in _TOWN_NOUNS or w in _NOT_NAMES or w in _TOWN_NOUNS \
+                or not w.isalpha() or len(w) < 2:
+            continue
+        if doc.match(doc.lex.places, k, article=False) or \
+                doc.match(doc.lex.places, k + 1, article=False):
+            continue  # a listed place: the gazetteer decides
+        if best is None or abs(k - near) < abs(best[0] - near):
+            best = (k, w)
+    return f"~{best[1]}" if best else None
 
 
 def _destination(doc: Doc, a: int, b: int) -> str | None:
@@ -701,6 +746,12 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
         if dest:
             return dest, True
     here = _places_in(doc, a, b, m.first)
+    unlisted = _unlisted_place(doc, a, b, m.first)
+    if unlisted and (here is None or doc.lex.place_by_id[here].depth == 0):
+        # "قرب مدينة غاو شمالي مالي" with غاو not in the gazetteer: the town keeps a key of
+        # its own (whether or not its country is named), so two unlisted towns never meet
+        # by accident and one town meets itself.
+        return unlisted, True
     if here:
         return here, True
     s = doc.sentence_of[m.first]
@@ -980,6 +1031,8 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     kind = lex.event_kind.get(event or "", "running")
     when, stated = _time(doc, m, inherit=kind == "incident")
     location, stated = _location(doc, m, event)
+    if unit in _BARE_CURRENCY:
+        unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
     speaker = _attribution(doc, m) or doc.article.outlet
     ref = _coreferent(m, earlier, doc)
     parent = _breakdown_parent(doc, m, earlier)
@@ -1059,9 +1112,13 @@ def _daily(doc: Doc, m: Mention) -> bool:
     a, b = _sentence_range(doc, m.first)
     lo, hi = max(a, m.first - 4), min(b, m.last + 5)
     far = min(b, m.last + 9)  # "قتلوا في قطاع غزة خلال الساعات الأربع والعشرين الماضية"
-    return any((lo <= k < hi or (t.tokens[0] == "خلال" and lo <= k < far))
-               and not (t.tokens[0].startswith("جديد") and k > 0 and doc.words[k - 1] == "حصيله")
-               for k, t in doc.hits(doc.lex.daily, a, b))
+    def counts(k: int, t: Term) -> bool:
+        if t.tokens[0].startswith("جديد"):
+            # "12 إصابة جديدة" is a day's batch; "حصيلة جديدة", "تعهدات جديدة" are not.
+            return m.last < k <= m.last + 2 and doc.words[k - 1] != "حصيله"
+        return lo <= k < hi or (t.tokens[0] == "خلال" and lo <= k < far)
+
+    return any(counts(k, t) for k, t in doc.hits(doc.lex.daily, a, b))
 
 
 def _planned_count(doc: Doc, m: Mention) -> bool:

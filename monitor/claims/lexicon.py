@@ -195,6 +195,8 @@ class Lexicon:
 
     def place_label(self, place_id: str | None) -> str | None:
         place = self.place_by_id.get(place_id or "")
+        if place is None and place_id and "~" in place_id:
+            return place_id.rsplit("~", 1)[1]  # a town the gazetteer does not list
         return place.label if place else None
 
     def currencies_codes(self) -> set[str]:

@@ -267,6 +267,8 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
     definite = False
     start_char = tokens[i].start
     count = 0
+    top_mult = 0.0  # the largest multiplier so far: a compound's multipliers only go down
+    snap: tuple[int, int, float, float, float, str, bool, bool, int] | None = None
     while j < n and count < 24:
         t = tokens[j]
         text = t.text
@@ -278,6 +280,8 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
                 step_to, text = waw
                 joined = True
                 t = tokens[step_to]
+                snap = (j, count, st.total, st.current, st.last, st.last_kind, st.has_digits,
+                        st.decimal, len(st.pieces))
         if t.is_digits:
             if count > 0 and not joined:
                 break
@@ -315,6 +319,13 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
             break
         v, kind = wn.value, wn.kind
         if kind in ("multiplier", "dozen") and not joined:
+            if count > 0 and st.current and st.has_mult and v >= top_mult and snap:
+                # "4 آلاف و6 آلاف": a second number (a range's end), not 4000 + 6000.
+                (j, count, st.total, st.current, st.last, st.last_kind, st.has_digits,
+                 st.decimal, pieces) = snap
+                del st.pieces[pieces:]
+                break
+            top_mult = max(top_mult, v)
             if count > 0 and st.current == 0:
                 if st.total and v > st.last and st.last_kind == "multiplier":
                     st.total *= v  # ألف مليون
