@@ -151,7 +151,8 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
         sentences.append((begin, n))
     lex = lex or default_lexicon()
     doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)  # type: ignore[arg-type]
-    info = [lex.word_info(w) for w in words]
+    cached, miss = lex._word_sets.get, lex.word_info  # most words are known: skip a call
+    info = [cached(w) or miss(w) for w in words]
     doc.word_sets = [i[0] for i in info]
     doc.numeric_starts = [k for k, i in enumerate(info) if i[1]]
     doc.interesting = [k for k, i in enumerate(info) if i[0]]
@@ -558,6 +559,14 @@ _PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
 
 def _count_head(doc: Doc, m: Mention) -> int | None:
     """Where `ارتفع عدد … إلى N` / `بلغ إجمالي … N` opens the clause the figure closes."""
+    key = (-3, m.first, 0, True)
+    if key not in doc._hits:
+        doc._hits[key] = [(h, None)] if (h := _find_head(doc, m)) is not None else []  # type: ignore[list-item]
+    found = doc._hits[key]
+    return found[0][0] if found else None
+
+
+def _find_head(doc: Doc, m: Mention) -> int | None:
     a, _ = _sentence_range(doc, m.first)
     for k in range(m.first - 1, max(a, m.first - 20) - 1, -1):
         w = doc.words[k]
@@ -573,15 +582,15 @@ def _headed_event(doc: Doc, m: Mention) -> str | None:
     head = _count_head(doc, m)
     if head is None:
         return None
-    span = range(head, m.first)
+    a, b = _sentence_range(doc, m.first)
     for ts in (doc.lex.events, doc.lex.event_nouns):
-        for k in span:
-            t = doc.match(ts, k)
-            if t is not None and not _is_place_noun(doc, k) and not _is_rebuilding(doc, k):
+        for k, t in doc.hits(ts, a, b):
+            if head <= k < m.first and not _is_place_noun(doc, k) \
+                    and not _is_rebuilding(doc, k):
                 return t.label
-    for k in span:  # "بلغ إجمالي المحتجزين … 520": what is counted says what happened
-        t = doc.match(doc.lex.entities, k)
-        if t is not None and t.label.split(".")[0] in doc.lex.entity_events:
+    for k, t in doc.hits(doc.lex.entities, a, b):
+        # "بلغ إجمالي المحتجزين … 520": what is counted says what happened.
+        if head <= k < m.first and t.label.split(".")[0] in doc.lex.entity_events:
             return doc.lex.entity_events[t.label.split(".")[0]]
     return None
 
@@ -601,6 +610,19 @@ def _is_rebuilding(doc: Doc, k: int) -> bool:
         and doc.words[k + 1] in _REBUILT
 
 
+def _not_events(doc: Doc, i: int) -> set[int]:
+    """Trigger words in the sentence of token i that name no event here (`من سجون`,
+    `إعادة تأهيل`); per sentence, once."""
+    a, b = _sentence_range(doc, i)
+    key = (-2, a, b, True)
+    found = doc._hits.get(key)
+    if found is None:
+        found = [(k, t) for k, t in doc.hits(doc.lex.events, a, b)
+                 if _is_place_noun(doc, k) or _is_rebuilding(doc, k)]
+        doc._hits[key] = found
+    return {k for k, _ in found}
+
+
 def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
     nxt = m.last + 1
@@ -618,8 +640,7 @@ def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     headed = _headed_event(doc, m)
     if headed is not None:
         return headed
-    places = {k for k in range(*_sentence_range(doc, m.first))
-              if _is_place_noun(doc, k) or _is_rebuilding(doc, k)}
+    places = _not_events(doc, m.first)
     verb = _nearest_cost(doc, lex.events, m, before=10, after=6, skip=places)
     # A noun costs at least 1 + the penalty: a verb nearer than that cannot lose to one.
     if verb is None or verb[0] > 1 + NOUN_PENALTY:
