@@ -56,6 +56,10 @@ class Keys:
         """Set when a route has acknowledged an alert: delivery is done at most once in effect."""
         return f"{self.ns}:delivered:{alert_id}:{route}"
 
+    def retraction_delivered(self, alert_id: str, route: str) -> str:
+        """Set once a route was told that an alert it received no longer holds."""
+        return f"{self.ns}:delivered:{alert_id}:{route}:retracted"
+
     def delivery_tail(self, route: str) -> str:
         """String: id of the delivery job last enqueued for a route; the next one waits for it,
         so a receiver sees alerts in the order they were raised."""

@@ -33,7 +33,8 @@ VERDICTS = Counter("newsmon_verdicts_total", "Fact-store verdicts by kind", ["ve
 ALERTS_RAISED = Counter("newsmon_alerts_raised_total", "Alerts raised by kind", ["kind"])
 DELIVERIES = Counter(
     "newsmon_alert_deliveries_total",
-    "Alert deliveries by route and outcome (delivered, failed, dead_letter)",
+    "Alert deliveries by route and outcome (delivered, failed, dead_letter; retracted: "
+    "withdrawn before it was sent; withdrawn: a withdrawal notice sent)",
     ["route", "outcome"],
 )
 JOB_SECONDS = Histogram(
@@ -71,7 +72,7 @@ def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> 
     for file in ("feeds", "routes"):
         CONFIG_ERRORS.labels(file=file)
     for route in routes:
-        for outcome in ("delivered", "failed", "dead_letter"):
+        for outcome in ("delivered", "failed", "dead_letter", "retracted", "withdrawn"):
             DELIVERIES.labels(route=route, outcome=outcome)
     for feed in feeds:
         FEED_FAILURES.labels(feed=feed).set(0)

@@ -14,7 +14,7 @@ from rq.serializers import JSONSerializer
 from monitor.alerts.ledger import AlertLedger, build_alert
 from monitor.alerts.render import fact_url
 from monitor.alerts.routes import Route, load_routes
-from monitor.alerts.send import DeliveryError, send
+from monitor.alerts.send import DeliveryError, send, send_retraction
 from monitor.claims.extract import extract_claims
 from monitor.facts.store import FactStore
 from monitor.ingest import Ingestor
@@ -84,6 +84,10 @@ class Pipeline:
                 self.ledger.retract(claim.fact_key, alert_id)
                 log.info("alert_retracted", fact_key=claim.fact_key, alert_id=alert_id,
                          why="an older report arrived and the history settled differently")
+                for route in self.routes:  # routes that already have it are told
+                    if self.ledger.delivered(alert_id, route.name):
+                        enqueue_delivery(self.queues, alert_id, route.name, self.settings,
+                                         retraction=True)
         self.ingestor.done(article_id)
         JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)
         return alerts
@@ -92,6 +96,29 @@ class Pipeline:
         for route in self.routes:
             if route.matches(alert) and not self.ledger.delivered(alert.id, route.name):
                 enqueue_delivery(self.queues, alert.id, route.name, self.settings)
+
+    def deliver_retraction(self, alert_id: str, route_name: str,
+                           job_id: str | None = None) -> None:
+        """Tell one route that an alert it received was withdrawn; raise to let RQ retry."""
+        log = get_logger(alert_id=alert_id, route=route_name, job_id=job_id)
+        mark = self.keys.retraction_delivered(alert_id, route_name)
+        alert = self.ledger.get(alert_id)
+        route = next((r for r in self.routes if r.name == route_name), None)
+        if self.r.exists(mark) or alert is None or route is None \
+                or self.ledger.status(alert) != "retracted":
+            return  # already told, or the alert holds again: nothing to withdraw
+        try:
+            with httpx.Client(timeout=route.timeout) as client:
+                send_retraction(route, alert, client, self.fact_url(alert))
+        except DeliveryError as exc:
+            DELIVERIES.labels(route=route_name, outcome="failed").inc()
+            log.warning("retraction_delivery_failed", reason=str(exc))
+            if exc.permanent:
+                return
+            raise
+        self.r.set(mark, datetime.now(UTC).isoformat())
+        DELIVERIES.labels(route=route_name, outcome="withdrawn").inc()
+        log.info("alert_withdrawal_delivered")
 
     def _settle(self, alert: Alert) -> None:
         """Hold a fresh alert until NEWSMON_ALERT_SETTLE_SECONDS after it was raised, so a

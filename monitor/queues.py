@@ -18,6 +18,7 @@ from monitor.settings import Settings
 PROCESS_ARTICLE = "workers.jobs.process_article"
 PROCESS_ARTICLES = "workers.jobs.process_articles"
 DELIVER_ALERT = "workers.jobs.deliver_alert"
+DELIVER_RETRACTION = "workers.jobs.deliver_retraction"
 
 # Seconds between retries of a failed job: quick at first, then patient.
 ARTICLE_BACKOFF = [5, 30, 120, 600, 1800]
@@ -114,7 +115,8 @@ def enqueue_articles(qs: Queues, items: list[tuple[str, str]], settings: Setting
     return job_ids
 
 
-def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) -> str:
+def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings, *,
+                     retraction: bool = False) -> str:
     """One job per alert and route, chained after the route's previous delivery job.
 
     A receiver reads alerts in the order they were raised: an update must not arrive before
@@ -124,7 +126,8 @@ def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) 
     The price is head-of-line blocking: while a route is down, its later alerts wait for
     the first one's retries.
     """
-    job_id = f"dlv-{_id_part(qs.keys.ns)}-{_id_part(alert_id)}-{route}"
+    kind = "rtr" if retraction else "dlv"  # a withdrawal notice follows its alert in line
+    job_id = f"{kind}-{_id_part(qs.keys.ns)}-{_id_part(alert_id)}-{route}"
     if _exists(qs.alerts, job_id):
         return job_id
     previous = qs.alerts.connection.getset(qs.keys.delivery_tail(route), job_id)
@@ -133,7 +136,7 @@ def enqueue_delivery(qs: Queues, alert_id: str, route: str, settings: Settings) 
     if after and after != job_id and _exists(qs.alerts, after):
         depends_on = Dependency(jobs=[after], allow_failure=True)
     qs.alerts.enqueue(
-        DELIVER_ALERT,
+        DELIVER_RETRACTION if retraction else DELIVER_ALERT,
         kwargs={"alert_id": alert_id, "route": route, "ns": qs.keys.ns},
         job_id=job_id,
         depends_on=depends_on,

@@ -377,3 +377,51 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
     assert pipeline.ledger.status(early[0]) == "retracted"
     assert [g["kind"] for g in got] == ["update"]
     assert got[0]["previous"]["article_id"] == "st-a" and got[0]["current"]["article_id"] == "st-b"
+
+
+def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
+    redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The contradiction A/C went out before the older report B arrived; once B turns it
+    into an update chain, the route that got the contradiction is told it is withdrawn."""
+    from datetime import UTC, datetime
+
+    from monitor.alerts.webhook import verify
+    from monitor.models import Article
+    from tests.test_alert_delivery import SECRET
+
+    got: list[Any] = []
+    http_server.routes["/hook"] = lambda req: (got.append(req) or 204, {}, b"")
+    monkeypatch.setenv("T_WD_SECRET", SECRET)
+    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
+              "secret_env: T_WD_SECRET}\n")
+    s = settings(tmp_path, routes)
+    pipeline = Pipeline(redis_client, "t-withdraw", s)
+
+    def art(i: str, day: int, text: str) -> Article:
+        return Article(id=f"wd-{i}", outlet=f"o-{i}", text=text,
+                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+
+    arrive = [art("a", 1, "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على حمص."),
+              art("c", 3, "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على حمص.")]
+    for x in arrive:
+        pipeline.ingestor.ingest(x)
+    drain(redis_client, pipeline.queues, s)
+    (contradiction,) = pipeline.ledger.all()
+    assert [r.headers["webhook-id"] for r in got] == [contradiction.id]
+
+    late = art("b", 2, "ارتفعت حصيلة قتلى القصف على حمص إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    pipeline.ingestor.ingest(late)
+    drain(redis_client, pipeline.queues, s)
+    bodies = [json.loads(r.body) for r in got]
+    assert [b.get("type", b.get("kind")) for b in bodies] == [
+        "contradiction", "update", "newsmon.alert_retracted"] or \
+        [b.get("type", b.get("kind")) for b in bodies] == [
+        "contradiction", "newsmon.alert_retracted", "update"]
+    withdrawal = next(r for r in got if json.loads(r.body).get("type"))
+    assert withdrawal.headers["webhook-id"] == f"{contradiction.id}.retracted"
+    assert json.loads(withdrawal.body)["id"] == contradiction.id
+    assert verify(SECRET, withdrawal.headers, withdrawal.body)
+    drain(redis_client, pipeline.queues, s)  # idempotent: told once
+    assert len(got) == 3

@@ -61,3 +61,13 @@ def deliver_alert(alert_id: str, route: str, ns: str = "newsmon") -> Retry | Non
         JOB_FAILURES.labels(job="deliver_alert").inc()
         raise
     return None
+
+
+def deliver_retraction(alert_id: str, route: str, ns: str = "newsmon") -> None:
+    """Tell a route that an alert it received no longer holds."""
+    pipeline, job_id, _ = _pipeline(ns)
+    try:
+        pipeline.deliver_retraction(alert_id, route, job_id=job_id)
+    except Exception:
+        JOB_FAILURES.labels(job="deliver_alert").inc()
+        raise

@@ -8,7 +8,7 @@ import httpx
 
 from monitor.alerts.render import summary_line
 from monitor.alerts.routes import Route
-from monitor.alerts.slack import slack_payload, validate_blocks
+from monitor.alerts.slack import escape_mrkdwn, slack_payload, validate_blocks
 from monitor.alerts.webhook import webhook_headers
 from monitor.http_headers import retry_after_seconds
 from monitor.logs import get_logger
@@ -59,3 +59,32 @@ def send(route: Route, alert: Alert, client: httpx.Client, fact_url: str | None)
         data["fact_url"] = fact_url
     body = json.dumps(data, ensure_ascii=False).encode("utf-8")
     _post(client, url, body, webhook_headers(route.secret(), alert.id, body), route)
+
+
+RETRACTION_WHY = ("an older report arrived later and, in time order, the figures no longer "
+                  "disagree this way")
+
+
+def send_retraction(route: Route, alert: Alert, client: httpx.Client,
+                    fact_url: str | None) -> None:
+    """Tell a route that an alert it received no longer holds."""
+    text = f"Withdrawn: {summary_line(alert)} ({RETRACTION_WHY})"
+    if route.type == "console":
+        get_logger(route=route.name).info("alert_withdrawn", summary=text, alert_id=alert.id)
+        return
+    url = route.resolved_url()
+    if route.type == "slack":
+        link = f" <{fact_url}|fact page>" if fact_url else ""
+        payload = {"text": text[:3000], "blocks": [{"type": "section", "text": {
+            "type": "mrkdwn", "text": ("*Withdrawn* " + escape_mrkdwn(text)[:2800] + link)}}]}
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        _post(client, url, body, {"content-type": "application/json"}, route)
+        return
+    data: dict[str, object] = {"type": "newsmon.alert_retracted", "id": alert.id,
+                               "kind": alert.kind, "fact_key": alert.fact_key,
+                               "reason": RETRACTION_WHY}
+    if fact_url:
+        data["fact_url"] = fact_url
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    _post(client, url, body, webhook_headers(route.secret(), f"{alert.id}.retracted", body),
+          route)
