@@ -117,38 +117,53 @@ _NEWLINE = re.compile("\n")
 SOFT_BREAK_AFTER = 60
 
 
+def split_sentences(words: list[str], spans: list[tuple[int, int]],
+                    text: str) -> list[tuple[int, int]]:
+    """Token ranges of sentences: a full stop (not a decimal point), a newline, a clause
+    break once a sentence is long, or a hard length cap.
+
+    Only the few tokens where a sentence may end are visited, not every token: this runs
+    on every article and was a tenth of the extraction time.
+    """
+    n = len(words)
+    starts = [sp[0] for sp in spans]
+    # Token i follows a newline when a newline lies between token i-1 and token i.
+    newline_at = {bisect_left(starts, m.start()) for m in _NEWLINE.finditer(text)}
+    after_clause = {i + 1 for i, w in enumerate(words) if w in CLAUSE_BREAKS}
+    after_end = {i + 1 for i, w in enumerate(words) if w in SENTENCE_BREAKS and not (
+        w == "." and i + 1 < n and is_int(words[i + 1][:1]))}
+    sentences: list[tuple[int, int]] = []
+    begin = 0
+    for p in sorted(newline_at | after_clause | after_end):
+        if p > n:
+            break
+        while begin + MAX_SENTENCE_TOKENS < p:
+            sentences.append((begin, begin + MAX_SENTENCE_TOKENS))
+            begin += MAX_SENTENCE_TOKENS
+        if p <= begin:
+            continue
+        if p in after_end or p in newline_at or p - begin >= MAX_SENTENCE_TOKENS or (
+                p - begin >= SOFT_BREAK_AFTER and p in after_clause):
+            if p < n or p in after_end:
+                sentences.append((begin, p))
+                begin = p
+    while begin + MAX_SENTENCE_TOKENS < n:
+        sentences.append((begin, begin + MAX_SENTENCE_TOKENS))
+        begin += MAX_SENTENCE_TOKENS
+    if begin < n:
+        sentences.append((begin, n))
+    return sentences
+
+
 def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     norm = normalize(article.full_text)
     tokens = Tokens(norm.text)
     words, spans = tokens.words, tokens.spans
     text = norm.text
+    sentences = split_sentences(words, spans, text)
     sentence_of: list[int] = []
-    sentences: list[tuple[int, int]] = []
-    begin = 0
-    n = len(words)
-    # Newlines end sentences but are not tokens: walk their positions beside the tokens.
-    newlines = [m.start() for m in _NEWLINE.finditer(text)]
-    nl, n_nl = 0, len(newlines)
-    for i in range(n):
-        start = spans[i][0]
-        newline = False
-        while nl < n_nl and newlines[nl] < start:
-            newline = True
-            nl += 1
-        if i > begin and (
-            newline
-            or i - begin >= MAX_SENTENCE_TOKENS
-            or (i - begin >= SOFT_BREAK_AFTER and words[i - 1] in CLAUSE_BREAKS)
-        ):
-            sentences.append((begin, i))
-            begin = i
-        sentence_of.append(len(sentences))
-        w = words[i]
-        if w in SENTENCE_BREAKS and not (w == "." and i + 1 < n and is_int(words[i + 1][:1])):
-            sentences.append((begin, i + 1))
-            begin = i + 1
-    if begin < n:
-        sentences.append((begin, n))
+    for idx, (a, b) in enumerate(sentences):
+        sentence_of.extend([idx] * (b - a))
     lex = lex or default_lexicon()
     doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)  # type: ignore[arg-type]
     cached, miss = lex._word_sets.get, lex.word_info  # most words are known: skip a call

@@ -42,6 +42,15 @@ for _q in "“”«»„″":
 _TABLE: dict[int, str | None] = {cp: None for cp in _DROP}
 _TABLE.update({cp: ch for cp, ch in _MAP.items()})
 _DROP_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_DROP)) + "]")
+# str.translate looks every character up (~60 ns each on Arabic text); only a few percent
+# of newswire characters change, so substituting just those is about twice as fast.
+_CHANGE = {chr(cp): (ch or "") for cp, ch in _TABLE.items()}
+_CHANGE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_CHANGE)) + "]")
+_change = _CHANGE.__getitem__
+
+
+def _replace(m: re.Match[str]) -> str:
+    return _change(m.group())
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +80,7 @@ class Normalized:
 
 def normalize(text: str) -> Normalized:
     shifts = tuple(m.start() - k for k, m in enumerate(_DROP_RE.finditer(text)))
-    return Normalized(text.translate(_TABLE), text, shifts)
+    return Normalized(_CHANGE_RE.sub(_replace, text), text, shifts)
 
 
 def normalize_term(term: str) -> str:
