@@ -162,11 +162,15 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         for dead in pipeline.failed_deliveries():
             sys.stdout.write(json.dumps(dead, ensure_ascii=False) + "\n")
         return 0
-    for alert in ledger.all():
+    for alert in ledger.all(include_retracted=args.all):
+        withdrawn = args.all and ledger.status(alert) == "retracted"
         if args.json:
-            sys.stdout.write(alert.model_dump_json() + "\n")
+            line = alert.model_dump(mode="json")
+            if args.all:
+                line["status"] = "retracted" if withdrawn else "active"
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(console_text(alert) + "\n\n")
+            sys.stdout.write(("[withdrawn] " if withdrawn else "") + console_text(alert) + "\n\n")
     return 0
 
 
@@ -259,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("action", nargs="?", choices=["retry"],
                            help="retry: re-send every dead-lettered delivery")
             s.add_argument("--failed", action="store_true", help="dead-lettered deliveries")
+            s.add_argument("--all", action="store_true",
+                           help="also alerts withdrawn since (an older report arrived late)")
         s.set_defaults(func=func)
     return p
 

@@ -380,8 +380,8 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
 
 
 def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
-    redis_client: redis.Redis, tmp_path: Path, http_server: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The contradiction A/C went out before the older report B arrived; once B turns it
     into an update chain, the route that got the contradiction is told it is withdrawn."""
@@ -425,3 +425,22 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
     assert verify(SECRET, withdrawal.headers, withdrawal.body)
     drain(redis_client, pipeline.queues, s)  # idempotent: told once
     assert len(got) == 3
+
+    from monitor import cli
+    from monitor import settings as settings_module
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("NEWSMON_ROUTES_FILE", str(tmp_path / "routes.yaml"))
+    settings_module._from_env.cache_clear()
+    settings_module.activate(None)
+    capsys.readouterr()
+    try:
+        assert cli.main(["alerts", "--json", "--namespace", "t-withdraw"]) == 0
+        listed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        assert [a["kind"] for a in listed] == ["update"]
+        assert cli.main(["alerts", "--all", "--json", "--namespace", "t-withdraw"]) == 0
+        listed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        assert {(a["kind"], a["status"]) for a in listed} == {
+            ("contradiction", "retracted"), ("update", "active")}
+    finally:
+        settings_module._from_env.cache_clear()
