@@ -9,10 +9,8 @@ be the same.
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from monitor.pipeline import Pipeline
 from monitor.replay import replay
 from monitor.settings import Settings
 from tests.conftest import REPORTS
+from tests.processes import burst_worker
 
 pytestmark = pytest.mark.integration
 
@@ -81,24 +80,7 @@ def _state(client: redis.Redis, ns: str) -> tuple[set[str], dict[str, str | None
 
 
 def _workers(url: str, ns: str, routes: Path, tmp: Path) -> list[subprocess.Popen[bytes]]:
-    code = (
-        "import sys\n"
-        "from monitor.redis_conn import connect\n"
-        "from monitor.pipeline import Pipeline\n"
-        "from monitor.settings import get_settings\n"
-        "from monitor.worker import make_worker\n"
-        "s = get_settings()\n"
-        "c = connect(sys.argv[1])\n"
-        "make_worker(c, Pipeline(c, s.namespace, s).queues).work(\n"
-        "    burst=True, with_scheduler=False, logging_level='WARNING')\n"
-    )
-    procs = []
-    for i in range(WORKERS):
-        env = {**os.environ, "NEWSMON_NAMESPACE": ns, "NEWSMON_ROUTES_FILE": str(routes),
-               "NEWSMON_METRICS_DIR": str(tmp / f"metrics-{i}"), "NEWSMON_LOG_LEVEL": "warning"}
-        procs.append(subprocess.Popen([sys.executable, "-c", code, url], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-    return procs
+    return [burst_worker(url, ns, routes, tmp / f"metrics-{i}") for i in range(WORKERS)]
 
 
 def test_four_workers_on_shuffled_input_raise_what_one_worker_raises_in_order(

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 import zlib
 from pathlib import Path
@@ -19,20 +16,10 @@ from monitor.replay import replay
 from monitor.settings import Settings
 from monitor.worker import drain
 from tests.expectations import forbidden, seed_contradiction, seed_update
+from tests.processes import burst_worker, cli_against
 from tests.seeds import seed_articles
 
 pytestmark = pytest.mark.integration
-BURST_WORKER = (
-    "import sys\n"
-    "from monitor.redis_conn import connect\n"
-    "from monitor.pipeline import Pipeline\n"
-    "from monitor.settings import get_settings\n"
-    "from monitor.worker import make_worker\n"
-    "s = get_settings()\n"
-    "c = connect(sys.argv[1])\n"
-    "make_worker(c, Pipeline(c, s.namespace, s).queues).work(\n"
-    "    burst=True, with_scheduler=False, logging_level='WARNING')\n"
-)
 
 
 def settings(tmp_path: Path, routes: str | None = None, **kw: Any) -> Settings:
@@ -199,23 +186,11 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     dead = pipeline.ledger.dead_letters()
     assert len(dead) == 2 and all("HTTP 404" in d["reason"] for d in dead)
 
-    from monitor import cli
-    from monitor import settings as settings_module
-
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("NEWSMON_ROUTES_FILE", str(tmp_path / "routes.yaml"))
-    settings_module._from_env.cache_clear()
-    settings_module.activate(None)
-    capsys.readouterr()
-    try:
-        assert cli.main(["alerts", "--failed", "--namespace", "t-dead"]) == 0
-        shown = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    with cli_against(redis_url, tmp_path / "routes.yaml", monkeypatch, capsys) as newsmon:
+        shown = newsmon("alerts", "--failed", "--namespace", "t-dead")
         assert {d["alert_id"] for d in shown} == {d["alert_id"] for d in dead}
         status["code"] = 200
-        assert cli.main(["alerts", "retry", "--namespace", "t-dead"]) == 0
-        assert json.loads(capsys.readouterr().out) == {"requeued": 2}
-    finally:
-        settings_module._from_env.cache_clear()
+        assert newsmon("alerts", "retry", "--namespace", "t-dead") == [{"requeued": 2}]
     drain(redis_client, pipeline.queues, s)
     assert pipeline.ledger.dead_letters() == []
     assert all(pipeline.ledger.delivered(d["alert_id"], "hook") for d in dead)
@@ -360,11 +335,8 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
     early = pipeline.ledger.all()
     assert [e.kind for e in early] == ["contradiction"]
     # A worker process takes the contradiction's delivery at once; it settles meanwhile.
-    env = {**os.environ, "NEWSMON_NAMESPACE": "t-settle", "NEWSMON_ALERT_SETTLE_SECONDS": "3",
-           "NEWSMON_ROUTES_FILE": str(tmp_path / "routes.yaml"),
-           "NEWSMON_METRICS_DIR": str(tmp_path / "metrics")}
-    sender = subprocess.Popen([sys.executable, "-c", BURST_WORKER, redis_url], env=env,
-                              stderr=subprocess.PIPE)
+    sender = burst_worker(redis_url, "t-settle", tmp_path / "routes.yaml",
+                          tmp_path / "metrics", NEWSMON_ALERT_SETTLE_SECONDS="3")
     deadline = time.monotonic() + 30
     while pipeline.queues.alerts.count and time.monotonic() < deadline:
         time.sleep(0.05)  # until the worker has taken the job
@@ -426,21 +398,9 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
     drain(redis_client, pipeline.queues, s)  # idempotent: told once
     assert len(got) == 3
 
-    from monitor import cli
-    from monitor import settings as settings_module
-
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("NEWSMON_ROUTES_FILE", str(tmp_path / "routes.yaml"))
-    settings_module._from_env.cache_clear()
-    settings_module.activate(None)
-    capsys.readouterr()
-    try:
-        assert cli.main(["alerts", "--json", "--namespace", "t-withdraw"]) == 0
-        listed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    with cli_against(redis_url, tmp_path / "routes.yaml", monkeypatch, capsys) as newsmon:
+        listed = newsmon("alerts", "--json", "--namespace", "t-withdraw")
         assert [a["kind"] for a in listed] == ["update"]
-        assert cli.main(["alerts", "--all", "--json", "--namespace", "t-withdraw"]) == 0
-        listed = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+        listed = newsmon("alerts", "--all", "--json", "--namespace", "t-withdraw")
         assert {(a["kind"], a["status"]) for a in listed} == {
             ("contradiction", "retracted"), ("update", "active")}
-    finally:
-        settings_module._from_env.cache_clear()
