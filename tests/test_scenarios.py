@@ -16,8 +16,13 @@ how to measure generalisation again. `dev.yaml` (40 streams of deliberately vari
 was written for that tuning: first run F1 0.653; the fixes it led to (unlisted towns keep
 their own key, more places, range "بين 4 آلاف و6 آلاف", agency names are not places,
 "جديدة" marks a batch only right after the figure, bare ليرة/دينار resolved by country,
-security forces are troops, "ارتفعت المخصصات … إلى N") brought it to 0.943.
-`heldout2.yaml` (30 streams) is the one nobody tunes against: reported only.
+security forces are troops, "ارتفعت المخصصات … إلى N") brought it to 0.943. `dev2.yaml`
+(40 more, written after that) first ran at 0.638; its fixes (Monday is not "two", ranges
+of number words, a town the article names once is that town again when named bare,
+"منذ … الشهر الماضي" opens a period, a market names its town, more towns) brought it to
+0.880.
+`heldout2.yaml` (30 streams) is the one nobody tunes against: reported only. Every first
+run on new wording has scored 0.54-0.65: that is the honest measure of the reading today.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ pytestmark = pytest.mark.integration
 STREAMS = Path(__file__).parent / "scenarios" / "streams.yaml"
 HELDOUT = Path(__file__).parent / "scenarios" / "heldout.yaml"
 DEV = Path(__file__).parent / "scenarios" / "dev.yaml"  # 40 streams of varied wording
+DEV2 = Path(__file__).parent / "scenarios" / "dev2.yaml"  # 40 more, written later
 # Written later still, by someone who never ran the engine on it, and never tuned against:
 # reported only, as the honest measure of how the comparison does on unseen wording.
 UNSEEN = Path(__file__).parent / "scenarios" / "heldout2.yaml"
@@ -49,7 +55,8 @@ Key = tuple[str, str | None, str, str]  # kind, event, previous article, current
 
 def load_streams(*, unseen: bool = False) -> list[dict[str, Any]]:
     out = []
-    for path in (STREAMS, HELDOUT, DEV, *([UNSEEN] if unseen and UNSEEN.exists() else [])):
+    for path in (STREAMS, HELDOUT, DEV, DEV2,
+                 *([UNSEEN] if unseen and UNSEEN.exists() else [])):
         for s in yaml.safe_load(path.read_text(encoding="utf-8")):
             s["file"] = path.name
             out.append(s)
@@ -112,7 +119,7 @@ def test_alerts_match_the_analysts_expectations(redis_client: redis.Redis,
         + "; ".join(f"{name}: precision {p:.3f} recall {r:.3f} F1 {f:.3f}"
                     + (" (reported only: never tuned against)" if name == UNSEEN.name else "")
                     for name, (p, r, f) in scores.items())
-        + f"; bar {F1_BAR} on 'all' ({STREAMS.name} + {HELDOUT.name} + {DEV.name})")
+        + f"; bar {F1_BAR} on 'all' (every file but {UNSEEN.name})")
     REPORTS.extend(misses)
     assert scores["all"][2] >= F1_BAR, "\n".join(misses)
 

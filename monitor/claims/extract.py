@@ -189,6 +189,9 @@ def _ends_at(doc: Doc, ts: TermSet, end: int, lo: int, max_len: int = 5) -> int 
     return None
 
 
+_MONDAY = {"الاثنين", "والاثنين", "بالاثنين"}
+
+
 def find_mentions(doc: Doc) -> list[Mention]:
     lex, words, toks = doc.lex, doc.words, doc.tokens
     out: list[Mention] = []
@@ -205,6 +208,11 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if vague and (i + 1 >= n or vague_words.get(f"{w} {words[i + 1]}") is None):
             out.append(Mention(i, i, toks[i].start, toks[i].end, float(vague[0]),
                                float(vague[1]), "vague", vague=True))
+            i += 1
+            continue
+        if w in _MONDAY:
+            # "فجر الاثنين": the day, not "the two" (a count of two is written اثنان/اثنين).
+            out.append(Mention(i, i, toks[i].start, toks[i].end, None, None, "date"))
             i += 1
             continue
         phrase = parse_number_at(toks, i)
@@ -238,6 +246,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
             rng_j = j + 1
         elif i > 0 and words[i - 1] == "بين" and j + 1 < n and words[j] == "و":
             rng_j = j + 1
+        elif i > 0 and words[i - 1] == "بين" and j < n and words[j][:1] == "و" \
+                and len(words[j]) > 2:
+            rng_j = j  # "بين ثلاثمئة وخمسمئة": و glued to the second number
         if rng_j is not None and rng_j < n:
             second = parse_number_at(toks, rng_j)
             if (
@@ -547,7 +558,8 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 
 
 _INSTITUTIONS = {"وزاره", "الوزاره", "حكومه", "الحكومه", "السلطات", "سلطات", "رئاسه", "هيئه",
-                 "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله"}
+                 "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله",
+                 "قوات", "القوات", "الشرطه", "شرطه", "الجيش", "جيش", "الامن", "امن"}
 # "1,500 مليار ليرة" in Sidon is Lebanese pounds; in Aleppo, Syrian pounds.
 _BARE_CURRENCY = {
     "LIRA": {"lb": "LBP", "sy": "SYP", "tr": "TRY"},
@@ -738,10 +750,27 @@ def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
 
 _TOWN_NOUNS = {"مدينه", "بمدينه", "لمدينه", "بلده", "ببلده", "قريه", "بقريه", "مخيم", "بمخيم",
                "ولايه", "بولايه", "محافظه", "بمحافظه", "اقليم", "باقليم", "ناحيه", "قضاء",
-               "مديريه", "بمديريه", "جزيره", "بجزيره", "سجن", "بسجن", "معبر", "بمعبر"}
-_NOT_NAMES = {"الكبري", "القديمه", "الجديده", "الصناعيه", "الحدوديه", "الساحليه", "المجاوره",
+               "مديريه", "بمديريه", "جزيره", "بجزيره", "سجن", "بسجن", "معبر", "بمعبر", "سوق",
+               "بسوق"}
+_NOT_NAMES = {"قريبه", "قريب", "مجاوره", "صغيره", "نائيه", "حدوديه", "ساحليه", "جبليه", "ريفيه",
+              "الكبري", "القديمه", "الجديده", "الصناعيه", "الحدوديه", "الساحليه", "المجاوره",
               "المذكوره", "نفسها", "ذاتها", "الرئيسيه", "المنكوبه", "المتضرره", "المحاصره",
               "اخري", "واحده", "كامله", "بكاملها", "التي", "الذي", "في", "من", "علي", "الي"}
+
+
+def _unlisted_in_article(doc: Doc) -> set[str]:
+    """Unlisted towns the article itself names with مدينة/بلدة/قرية…, once per article."""
+    key = (-4, 0, 0, True)
+    found = doc._hits.get(key)
+    if found is None:
+        words, names = doc.words, set()
+        for k in range(len(words) - 1):
+            if words[k] in _TOWN_NOUNS:
+                name = _unlisted_place(doc, k, k + 2, k)
+                if name:
+                    names.add(name[1:])
+        found = doc._hits[key] = [(0, n) for n in names]  # type: ignore[misc]
+    return {n for _, n in found}  # type: ignore[misc]
 
 
 def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
@@ -790,6 +819,15 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
         return unlisted, True
     if here:
         return here, True
+    named = _unlisted_in_article(doc)
+    if named:
+        # "هجوم على بلدة دارغول" in the title, "في دارغول" in the text: the article has
+        # told us دارغول is a town.
+        near = [(abs(k - m.first), w) for k in range(a, b) if (w := doc.words[k]) in named
+                or (w[:1] in "بل" and w[1:] in named)]
+        if near:
+            w = min(near)[1]
+            return f"~{w if w in named else w[1:]}", True
     s = doc.sentence_of[m.first]
     for back in range(1, 4):
         if s - back < 0:
@@ -839,7 +877,9 @@ def _time_in(doc: Doc, a: int, b: int) -> date | None:
     if months:
         k, t = months[0]
         return _month_year(doc, k, int(t.label))
-    relative = doc.hits(lex.relative_terms, a, b)
+    # "منذ اندلاع المعارك الشهر الماضي" also opens a period, not the figure's time.
+    relative = [(k, t) for k, t in doc.hits(lex.relative_terms, a, b)
+                if not _PERIOD_START & set(doc.words[max(a, k - 4):k])]
     if relative:
         pub = doc.article.published_day() or date(1970, 1, 1)
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
