@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
@@ -74,6 +76,14 @@ class Doc:
         return ts.match(self.words, k, article=article)
 
     _hits: dict[tuple[int, int, int, bool], list[tuple[int, Term]]] = field(default_factory=dict)
+    # Other per-document results the rules reuse (places of a sentence, a figure's head…).
+    _memo: dict[tuple[object, ...], Any] = field(default_factory=dict)
+
+    def once(self, key: tuple[object, ...], make: Callable[[], Any]) -> Any:
+        """`make()` computed once per document and key."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     # Per token, the term sets that may match there; per term set, those tokens.
     word_sets: list[frozenset[int]] = field(default_factory=list)
@@ -578,7 +588,7 @@ _SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
 
 
-_HEADS = {"عدد", "اعداد", "حصيله", "اجمالي", "مجموع"}
+_HEADS = _COUNT_NOUNS - {"نسبه", "قيمه"}  # a share or a value is no count of people
 _RISE_VERBS = {"ارتفع", "ارتفعت", "بلغ", "بلغت", "وصل", "وصلت", "تجاوز", "تجاوزت", "زاد", "زادت",
                "تراجع", "تراجعت", "انخفض", "انخفضت"}
 _PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
@@ -586,11 +596,8 @@ _PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
 
 def _count_head(doc: Doc, m: Mention) -> int | None:
     """Where `ارتفع عدد … إلى N` / `بلغ إجمالي … N` opens the clause the figure closes."""
-    key = (-3, m.first, 0, True)
-    if key not in doc._hits:
-        doc._hits[key] = [(h, None)] if (h := _find_head(doc, m)) is not None else []  # type: ignore[list-item]
-    found = doc._hits[key]
-    return found[0][0] if found else None
+    head: int | None = doc.once(("head", m.first), lambda: _find_head(doc, m))
+    return head
 
 
 def _find_head(doc: Doc, m: Mention) -> int | None:
@@ -641,13 +648,10 @@ def _not_events(doc: Doc, i: int) -> set[int]:
     """Trigger words in the sentence of token i that name no event here (`من سجون`,
     `إعادة تأهيل`); per sentence, once."""
     a, b = _sentence_range(doc, i)
-    key = (-2, a, b, True)
-    found = doc._hits.get(key)
-    if found is None:
-        found = [(k, t) for k, t in doc.hits(doc.lex.events, a, b)
-                 if _is_place_noun(doc, k) or _is_rebuilding(doc, k)]
-        doc._hits[key] = found
-    return {k for k, _ in found}
+    found: set[int] = doc.once(("not_events", a, b), lambda: {
+        k for k, _ in doc.hits(doc.lex.events, a, b)
+        if _is_place_noun(doc, k) or _is_rebuilding(doc, k)})
+    return found
 
 
 def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
@@ -706,10 +710,12 @@ _LOCATIVE = {"في", "من", "الي", "داخل", "قرب", "شمال", "جنو
 
 def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     """(token, place id, introduced by a locative word) for each place named in [a, b)."""
-    key = (-1, a, b, False)
-    cached = doc._hits.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    found: list[tuple[int, str, bool]] = doc.once(("places", a, b),
+                                                  lambda: _find_places(doc, a, b))
+    return found
+
+
+def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     lex, words = doc.lex, doc.words
     out: list[tuple[int, str, bool]] = []
     skip_to = a
@@ -730,7 +736,6 @@ def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
         prev = words[k - 1] if k > 0 else ""
         out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}))
         skip_to = k + len(t.tokens)
-    doc._hits[key] = out  # type: ignore[assignment]
     return out
 
 
@@ -760,17 +765,12 @@ _NOT_NAMES = {"قريبه", "قريب", "مجاوره", "صغيره", "نائي�
 
 def _unlisted_in_article(doc: Doc) -> set[str]:
     """Unlisted towns the article itself names with مدينة/بلدة/قرية…, once per article."""
-    key = (-4, 0, 0, True)
-    found = doc._hits.get(key)
-    if found is None:
-        words, names = doc.words, set()
-        for k in range(len(words) - 1):
-            if words[k] in _TOWN_NOUNS:
-                name = _unlisted_place(doc, k, k + 2, k)
-                if name:
-                    names.add(name[1:])
-        found = doc._hits[key] = [(0, n) for n in names]  # type: ignore[misc]
-    return {n for _, n in found}  # type: ignore[misc]
+    def find() -> set[str]:
+        return {name[1:] for k in range(len(doc.words) - 1) if doc.words[k] in _TOWN_NOUNS
+                if (name := _unlisted_place(doc, k, k + 2, k))}
+
+    names: set[str] = doc.once(("unlisted",), find)
+    return names
 
 
 def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:

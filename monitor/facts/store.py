@@ -153,12 +153,6 @@ class FactStore:
                 for c in claims.values()
                 if c.verdict in ALERTING and c.compared_with in claims]
 
-    def alert_status(self, fact_key: str, alert_id: str) -> str | None:
-        """`active`, `retracted` (a late report changed what the figure was compared with),
-        or None for an alert this store never raised."""
-        raw = self.r.hget(self.keys.fact_alerts(fact_key), alert_id)
-        return raw.decode() if raw else None
-
     @staticmethod
     def _get(pipe: redis.client.Pipeline, ckey: str, claim_id: str | None
              ) -> ClaimRecord | None:
