@@ -13,7 +13,7 @@ from rq.serializers import JSONSerializer
 
 from monitor.alerts.ledger import AlertLedger, build_alert
 from monitor.alerts.render import fact_url
-from monitor.alerts.routes import Route, load_routes
+from monitor.alerts.routes import Route, load_routes, route_named
 from monitor.alerts.send import DeliveryError, send, send_retraction
 from monitor.claims.extract import extract_claims
 from monitor.facts.store import FactStore
@@ -103,7 +103,7 @@ class Pipeline:
         log = get_logger(alert_id=alert_id, route=route_name, job_id=job_id)
         mark = self.keys.retraction_delivered(alert_id, route_name)
         alert = self.ledger.get(alert_id)
-        route = next((r for r in self.routes if r.name == route_name), None)
+        route = route_named(self.routes, route_name)
         if self.r.exists(mark) or alert is None or route is None \
                 or self.ledger.status(alert) != "retracted":
             return  # already told, or the alert holds again: nothing to withdraw
@@ -183,7 +183,7 @@ class Pipeline:
             DELIVERIES.labels(route=route_name, outcome="retracted").inc()
             log.info("delivery_skipped_retracted")
             return
-        route = next((r for r in self.routes if r.name == route_name), None)
+        route = route_named(self.routes, route_name)
         if alert is None or route is None:
             log.error("delivery_target_missing", alert_found=alert is not None)
             return

@@ -8,7 +8,7 @@ import httpx
 from rq import get_current_job
 
 from monitor.alerts.ops import OpsNotice, send_ops
-from monitor.alerts.routes import load_routes
+from monitor.alerts.routes import load_routes, route_named
 from monitor.alerts.send import DeliveryError
 from monitor.logs import get_logger
 from monitor.metrics import DELIVERIES
@@ -17,7 +17,7 @@ from monitor.settings import get_settings
 
 def deliver_ops(notice: dict[str, Any], route: str) -> None:
     settings = get_settings()
-    target = next((r for r in load_routes(settings.routes_path) if r.name == route), None)
+    target = route_named(load_routes(settings.routes_path), route)
     n = OpsNotice.model_validate(notice)
     job = get_current_job()
     log = get_logger(route=route, feed=n.feed, job_id=job.id if job else None)

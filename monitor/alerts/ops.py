@@ -7,7 +7,6 @@ by a job on queue `alerts` with retries, and signed the same way for webhooks.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -15,9 +14,8 @@ import httpx
 from pydantic import BaseModel, Field
 
 from monitor.alerts.routes import Route
-from monitor.alerts.send import _post
+from monitor.alerts.send import post_json, post_signed, slack_text
 from monitor.alerts.slack import escape_mrkdwn
-from monitor.alerts.webhook import webhook_headers
 from monitor.logs import get_logger
 
 OpsKind = Literal["feed_failing", "feed_recovered"]
@@ -56,19 +54,11 @@ def send_ops(route: Route, notice: OpsNotice, client: httpx.Client) -> None:
         get_logger(route=route.name).warning(notice.kind, feed=notice.feed,
                                              failures=notice.failures, reason=notice.reason)
         return
-    url = route.resolved_url()
     if route.type == "slack":
-        payload: dict[str, Any] = {
-            "text": notice.text(),
-            "blocks": [{"type": "section",
-                        "text": {"type": "mrkdwn", "text": escape_mrkdwn(notice.text())}}],
-        }
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        _post(client, url, body, {"content-type": "application/json"}, route)
+        post_json(client, route, slack_text(notice.text(), escape_mrkdwn(notice.text())))
         return
-    data = {"type": f"newsmon.{notice.kind}", **notice.model_dump(mode="json")}
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    _post(client, url, body, webhook_headers(route.secret(), notice.id, body), route)
+    post_signed(client, route, {"type": f"newsmon.{notice.kind}",
+                                **notice.model_dump(mode="json")}, notice.id)
 
 
 def enqueue_notice(alerts_queue: Any, routes: list[Route], notice: OpsNotice,

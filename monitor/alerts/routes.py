@@ -66,6 +66,10 @@ class Route(BaseModel):
         return value
 
 
+def route_named(routes: list[Route], name: str) -> Route | None:
+    return next((r for r in routes if r.name == name), None)
+
+
 def load_routes(path: Path) -> list[Route]:
     """Routes from YAML; every route's env variables must be set, checked now, at start-up."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 
@@ -40,25 +41,41 @@ def _post(client: httpx.Client, url: str, body: bytes, headers: dict[str, str],
     )
 
 
+def post_json(client: httpx.Client, route: Route, payload: dict[str, Any]) -> None:
+    """A JSON body to a Slack incoming webhook (unsigned: its URL is the secret)."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    _post(client, route.resolved_url(), body, {"content-type": "application/json"}, route)
+
+
+def post_signed(client: httpx.Client, route: Route, data: dict[str, Any], msg_id: str) -> None:
+    """A JSON body to a generic webhook, signed per Standard Webhooks with `msg_id`."""
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    _post(client, route.resolved_url(), body, webhook_headers(route.secret(), msg_id, body),
+          route)
+
+
+def slack_text(text: str, mrkdwn: str) -> dict[str, Any]:
+    """A one-section Slack message: `text` is what phones show, `mrkdwn` (escaped) the body."""
+    return {"text": text[:3000],
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}]}
+
+
 def send(route: Route, alert: Alert, client: httpx.Client, fact_url: str | None) -> None:
     if route.type == "console":
         get_logger(route=route.name).info("alert", summary=summary_line(alert),
                                           alert_id=alert.id)
         return
-    url = route.resolved_url()
     if route.type == "slack":
         payload = slack_payload(alert, fact_url)
         problems = validate_blocks(payload)
         if problems:
             raise DeliveryError(f"slack payload invalid: {problems[0]}", permanent=True)
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        _post(client, url, body, {"content-type": "application/json"}, route)
+        post_json(client, route, payload)
         return
     data = alert.model_dump(mode="json")
     if fact_url:
         data["fact_url"] = fact_url
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    _post(client, url, body, webhook_headers(route.secret(), alert.id, body), route)
+    post_signed(client, route, data, alert.id)
 
 
 RETRACTION_WHY = ("an older report arrived later and, in time order, the figures no longer "
@@ -72,19 +89,14 @@ def send_retraction(route: Route, alert: Alert, client: httpx.Client,
     if route.type == "console":
         get_logger(route=route.name).info("alert_withdrawn", summary=text, alert_id=alert.id)
         return
-    url = route.resolved_url()
     if route.type == "slack":
         link = f" <{fact_url}|fact page>" if fact_url else ""
-        payload = {"text": text[:3000], "blocks": [{"type": "section", "text": {
-            "type": "mrkdwn", "text": ("*Withdrawn* " + escape_mrkdwn(text)[:2800] + link)}}]}
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        _post(client, url, body, {"content-type": "application/json"}, route)
+        post_json(client, route, slack_text(
+            text, "*Withdrawn* " + escape_mrkdwn(text)[:2800] + link))
         return
-    data: dict[str, object] = {"type": "newsmon.alert_retracted", "id": alert.id,
-                               "kind": alert.kind, "fact_key": alert.fact_key,
-                               "reason": RETRACTION_WHY}
+    data: dict[str, Any] = {"type": "newsmon.alert_retracted", "id": alert.id,
+                            "kind": alert.kind, "fact_key": alert.fact_key,
+                            "reason": RETRACTION_WHY}
     if fact_url:
         data["fact_url"] = fact_url
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    _post(client, url, body, webhook_headers(route.secret(), f"{alert.id}.retracted", body),
-          route)
+    post_signed(client, route, data, f"{alert.id}.retracted")
