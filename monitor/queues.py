@@ -67,21 +67,28 @@ def _id_part(value: str) -> str:
     return "h" + hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
-def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Settings) -> str:
-    """One job per version of an article's text; enqueueing the same version again is a no-op."""
-    job_id = f"art-{_id_part(qs.keys.ns)}-{_id_part(article_id)}-{content_hash[:12]}"
+def _enqueue_processing(qs: Queues, func: str, kwargs: dict[str, object], job_id: str,
+                        description: str, settings: Settings) -> str:
+    """An article job, unless one with this id is already waiting or running."""
     if not _exists(qs.articles, job_id):
         qs.articles.enqueue(
-            PROCESS_ARTICLE,
-            kwargs={"article_id": article_id, "ns": qs.keys.ns},
+            func,
+            kwargs={**kwargs, "ns": qs.keys.ns},
             job_id=job_id,
             retry=Retry(max=settings.job_retries, interval=ARTICLE_BACKOFF[: settings.job_retries]),
             job_timeout=settings.job_timeout,
             result_ttl=3600,
             failure_ttl=7 * 24 * 3600,
-            description=f"process article {article_id}",
+            description=description,
         )
     return job_id
+
+
+def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Settings) -> str:
+    """One job per version of an article's text; enqueueing the same version again is a no-op."""
+    job_id = f"art-{_id_part(qs.keys.ns)}-{_id_part(article_id)}-{content_hash[:12]}"
+    return _enqueue_processing(qs, PROCESS_ARTICLE, {"article_id": article_id}, job_id,
+                               f"process article {article_id}", settings)
 
 
 def enqueue_articles(qs: Queues, items: list[tuple[str, str]], settings: Settings) -> list[str]:
@@ -98,20 +105,10 @@ def enqueue_articles(qs: Queues, items: list[tuple[str, str]], settings: Setting
             job_ids.append(enqueue_article(qs, chunk[0][0], chunk[0][1], settings))
             continue
         digest = hashlib.sha256("|".join(f"{a}:{h}" for a, h in chunk).encode()).hexdigest()
-        job_id = f"arts-{_id_part(qs.keys.ns)}-{digest[:24]}"
-        if not _exists(qs.articles, job_id):
-            qs.articles.enqueue(
-                PROCESS_ARTICLES,
-                kwargs={"article_ids": [a for a, _ in chunk], "ns": qs.keys.ns},
-                job_id=job_id,
-                retry=Retry(max=settings.job_retries,
-                            interval=ARTICLE_BACKOFF[: settings.job_retries]),
-                job_timeout=settings.job_timeout,
-                result_ttl=3600,
-                failure_ttl=7 * 24 * 3600,
-                description=f"process {len(chunk)} articles",
-            )
-        job_ids.append(job_id)
+        job_ids.append(_enqueue_processing(
+            qs, PROCESS_ARTICLES, {"article_ids": [a for a, _ in chunk]},
+            f"arts-{_id_part(qs.keys.ns)}-{digest[:24]}", f"process {len(chunk)} articles",
+            settings))
     return job_ids
 
 
