@@ -30,6 +30,7 @@ from monitor.keys import Keys
 from monitor.models import Article
 from monitor.poller import FeedConfig, Poller, fetch, parse_feed
 from monitor.poller.charset import has_arabic, is_mojibake
+from monitor.poller.fetcher import FetchResult
 from monitor.poller.problems import ENTRY_PROBLEMS, POLL_PROBLEMS
 from monitor.poller.state import FeedState
 from monitor.settings import Settings
@@ -254,17 +255,23 @@ def _fetch(url: str, **kw: object):  # type: ignore[no-untyped-def]
     return asyncio.run(go())
 
 
+def _fetch_measured(url: str) -> tuple[FetchResult, int]:
+    """Fetch with the test cap; the result and the peak memory the fetch allocated."""
+    tracemalloc.start()
+    try:
+        result = _fetch(url, max_bytes=CAP)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
 def test_huge_response_is_cut_at_the_cap_without_reading_it_all(
     http_server: LocalServer,
 ) -> None:
     sent = [0]
     http_server.routes["/huge"] = lambda r: (200, {}, stream(50 * 1024 * 1024, sent=sent))
-    tracemalloc.start()
-    try:
-        result = _fetch(http_server.url("/huge"), max_bytes=CAP)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = _fetch_measured(http_server.url("/huge"))
     assert result.outcome == "error" and result.problem == "too_large"
     assert peak < 8 * CAP, f"peak {peak / 1e6:.1f} MB for a {CAP / 1e6:.0f} MB cap"
     time.sleep(0.3)  # the server notices the closed connection
@@ -275,12 +282,7 @@ def test_gzip_bomb_never_expands_past_the_cap(http_server: LocalServer) -> None:
     body = bomb_body()
     assert len(body) < CAP  # small on the wire: only decompression makes it big
     http_server.routes["/bomb"] = _static(body, Content_Encoding="gzip")
-    tracemalloc.start()
-    try:
-        result = _fetch(http_server.url("/bomb"), max_bytes=CAP)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    result, peak = _fetch_measured(http_server.url("/bomb"))
     assert result.outcome == "error" and result.problem == "too_large"
     assert peak < 8 * CAP, f"peak {peak / 1e6:.1f} MB for a {CAP / 1e6:.0f} MB cap"
     # An honest gzip feed still works.

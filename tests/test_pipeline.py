@@ -29,6 +29,16 @@ def settings(tmp_path: Path, routes: str | None = None, **kw: Any) -> Settings:
     return Settings(routes_file=routes_file, **kw)
 
 
+def webhook_settings(tmp_path: Path, url: str, secret_env: str,
+                     monkeypatch: pytest.MonkeyPatch, **kw: Any) -> Settings:
+    """Settings with one signed webhook route, `hook`, at `url`, its secret in the env."""
+    from tests.test_alert_delivery import SECRET
+
+    monkeypatch.setenv(secret_env, SECRET)
+    return settings(tmp_path, f"routes:\n  - {{name: hook, type: webhook, url: '{url}', "
+                              f"secret_env: {secret_env}}}\n", **kw)
+
+
 def test_replay_of_the_seeds_raises_what_an_analyst_expects(
     redis_client: redis.Redis, tmp_path: Path
 ) -> None:
@@ -171,14 +181,10 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from tests.test_alert_delivery import SECRET
 
     status = {"code": 404}
     http_server.routes["/hook"] = lambda req: (status["code"], {}, b"")
-    monkeypatch.setenv("T_DL_SECRET", SECRET)
-    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
-              "secret_env: T_DL_SECRET}\n")
-    s = settings(tmp_path, routes)
+    s = webhook_settings(tmp_path, http_server.url("/hook"), "T_DL_SECRET", monkeypatch)
     pipeline = Pipeline(redis_client, "t-dead", s)
     for article in seed_articles():
         pipeline.ingestor.ingest(article)
@@ -274,10 +280,7 @@ def test_a_delivery_job_rq_failed_is_shown_and_resent(
     got: list[str] = []
     http_server.routes["/hook"] = lambda req: (got.append(req.headers["webhook-id"]) or 204,
                                                {}, b"")
-    monkeypatch.setenv("T_FJ_SECRET", SECRET)
-    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
-              "secret_env: T_FJ_SECRET}\n")
-    s = settings(tmp_path, routes)
+    s = webhook_settings(tmp_path, http_server.url("/hook"), "T_FJ_SECRET", monkeypatch)
     pipeline = Pipeline(redis_client, "t-failed", s)
     for article in seed_articles():
         pipeline.ingestor.ingest(article)
@@ -311,14 +314,11 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
     The contradiction's delivery starts at once but waits to settle, sees the retraction,
     and sends nothing; the update and C's agreement are what the receiver gets."""
     from monitor.models import Article
-    from tests.test_alert_delivery import SECRET
 
     got: list[dict[str, Any]] = []
     http_server.routes["/hook"] = lambda req: (got.append(json.loads(req.body)) or 204, {}, b"")
-    monkeypatch.setenv("T_ST_SECRET", SECRET)
-    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
-              "secret_env: T_ST_SECRET}\n")
-    s = settings(tmp_path, routes, alert_settle_seconds=3.0)
+    s = webhook_settings(tmp_path, http_server.url("/hook"), "T_ST_SECRET", monkeypatch,
+                         alert_settle_seconds=3.0)
     pipeline = Pipeline(redis_client, "t-settle", s)
 
     def art(i: str, day: int, outlet: str, text: str) -> Article:
@@ -365,10 +365,7 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
 
     got: list[Any] = []
     http_server.routes["/hook"] = lambda req: (got.append(req) or 204, {}, b"")
-    monkeypatch.setenv("T_WD_SECRET", SECRET)
-    routes = (f"routes:\n  - {{name: hook, type: webhook, url: '{http_server.url('/hook')}', "
-              "secret_env: T_WD_SECRET}\n")
-    s = settings(tmp_path, routes)
+    s = webhook_settings(tmp_path, http_server.url("/hook"), "T_WD_SECRET", monkeypatch)
     pipeline = Pipeline(redis_client, "t-withdraw", s)
 
     def art(i: str, day: int, text: str) -> Article:
