@@ -73,17 +73,24 @@ class AlertLedger:
 
     def all(self, *, include_retracted: bool = False) -> list[Alert]:
         """Every alert in the order it was raised; by default only those that still hold."""
-        out = []
-        seen: set[str] = set()
-        for _, fields in self.r.xrange(self.keys.alert_stream()):
-            alert_id = fields[b"id"].decode()
-            if fields.get(b"kind") == b"retracted" or alert_id in seen:
-                continue
-            seen.add(alert_id)
-            a = self.get(alert_id)
-            if a and (include_retracted or self.status(a) == "active"):
-                out.append(a)
-        return out
+        ids = list(dict.fromkeys(
+            fields[b"id"].decode() for _, fields in self.r.xrange(self.keys.alert_stream())
+            if fields.get(b"kind") != b"retracted"))
+        if not ids:
+            return []
+        # Two round trips for the whole list, not two per alert (pipelines, not MGET: the
+        # keys live in different cluster slots).
+        with self.r.pipeline(transaction=False) as pipe:
+            for i in ids:
+                pipe.get(self.keys.alert(i))
+            alerts = [Alert.model_validate_json(raw) for raw in pipe.execute() if raw]
+        if include_retracted:
+            return alerts
+        with self.r.pipeline(transaction=False) as pipe:
+            for a in alerts:
+                pipe.hget(self.keys.fact_alerts(a.fact_key), a.id)
+            statuses = pipe.execute()
+        return [a for a, st in zip(alerts, statuses, strict=True) if st in (None, b"active")]
 
     def delivered(self, alert_id: str, route: str) -> bool:
         return bool(self.r.exists(self.keys.delivery(alert_id, route)))
