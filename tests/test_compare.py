@@ -114,3 +114,17 @@ def test_publication_times_in_other_zones_are_ordered_on_one_clock() -> None:
     paris = rec(415, 415).model_copy(update={"published": datetime(
         2018, 6, 29, 20, 39, tzinfo=UTC)})
     assert when(dubai) < when(paris)
+
+
+def test_a_higher_floor_updates_while_an_exact_figure_above_a_floor_confirms() -> None:
+    # Lombok, 9 Aug 2018: "at least 164 killed" (France 24), then "at least 259" (CNN).
+    floor = rec(164, None, who="USGS")
+    higher = decide(rec(259, None, who="CNN", outlet="o2"), floor, **TOL)
+    assert higher.verdict == "updates" and higher.becomes_current
+    assert decide(rec(150, None, who="CNN", outlet="o2"), floor, **TOL).verdict == "confirms"
+    # DESIGN.md: "more than 900" and 912 agree: an exact count inside the floor states it.
+    assert decide(rec(912, 912, who="B"), rec(900, None), **TOL).verdict == "confirms"
+    # A floor above an approximate figure, or above the top of a range, moved it too.
+    assert decide(rec(666_000, None, who="B"), rec(650_000, 650_000, approx=True),
+                  **TOL).verdict == "updates"
+    assert decide(rec(250, None, who="B"), rec(100, 300), **TOL).verdict == "confirms"

@@ -90,6 +90,11 @@ def decide(
     if current is None:
         return Decision("new", None, "first report of this figure", True)
     if overlaps(new, current, tolerance):
+        if _raises_floor(new, current):
+            # "At least 259 killed" after "at least 164": compatible as intervals, but the
+            # count is now known to be beyond what was reported: the figure moved.
+            return Decision("updates", current,
+                            "a later report puts the minimum above the previous figure", True)
         # The latest source stating the figure at least as precisely speaks for it now: a
         # later disagreement is with that source.
         return Decision("confirms", current, "figures agree",
@@ -133,6 +138,20 @@ def settle(claims: list[ClaimRecord], *, tolerance: float,
         if d.becomes_current:
             current = c
     return out, current
+
+
+def _raises_floor(new: ClaimRecord, current: ClaimRecord) -> bool:
+    """`new` is an open-ended floor above the figure `current` stated (its exact or
+    approximate value, the top of its range, or its own floor), from another article.
+
+    An exact figure above a floor stays a confirmation (DESIGN.md: "more than 900" and 912
+    agree): it states the count, it does not raise a bound on it."""
+    if new.high is not None or new.low is None or new.vague or current.vague:
+        return False
+    if new.article_id == current.article_id:
+        return False
+    stated = current.high if current.high is not None else current.low
+    return stated is not None and new.low > stated
 
 
 def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) -> str | None:
