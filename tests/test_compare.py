@@ -128,3 +128,21 @@ def test_a_higher_floor_updates_while_an_exact_figure_above_a_floor_confirms() -
     assert decide(rec(666_000, None, who="B"), rec(650_000, 650_000, approx=True),
                   **TOL).verdict == "updates"
     assert decide(rec(250, None, who="B"), rec(100, 300), **TOL).verdict == "confirms"
+
+
+def vague(low: float, high: float, **kw: object) -> ClaimRecord:
+    return rec(low, high, **kw).model_copy(update={"vague": True})  # type: ignore[arg-type]
+
+
+def test_a_figure_meets_a_word_estimate_and_takes_over_from_it() -> None:
+    # Gaza, 31 Mar 2018: injured "مئات" (hundreds) in one outlet, "more than 1,400" in another.
+    hundreds = vague(200, 999, who="Sky")
+    d = decide(rec(1400, None, who="Health Ministry", outlet="o2"), hundreds, **TOL)
+    assert d.verdict == "contradicts" and d.becomes_current
+    assert decide(rec(450, 450, who="B"), hundreds, **TOL).verdict == "confirms"
+    # A later word estimate never stands for a fact that has a figure.
+    later = decide(vague(200, 999, who="C", day=2), rec(450, 450, who="B"), **TOL)
+    assert later.verdict == "confirms" and not later.becomes_current
+    # Two word estimates are impressions, not figures to hold each other to.
+    words = decide(vague(2000, 9999, who="C", day=2), hundreds, **TOL)
+    assert words.verdict not in ("contradicts", "updates") and not words.becomes_current

@@ -19,7 +19,8 @@ def _num(v: float) -> str:
 
 
 def format_figure(claim: dict[str, Any]) -> str:
-    """`120`, `~1,500`, `≥5,700`, `≤7,000`, `100–300`, `117,000,000 USD`, `38.5%`."""
+    """`120`, `~1,500`, `≥5,700`, `≤7,000`, `100–300`, `117,000,000 USD`, `38.5%`,
+    `مئات (200–999)`."""
     low, high = claim.get("low"), claim.get("high")
     if low is not None and high is not None:
         s = _num(low) if low == high else f"{_num(low)}–{_num(high)}"
@@ -31,6 +32,8 @@ def format_figure(claim: dict[str, Any]) -> str:
         s = "?"
     if claim.get("approx"):
         s = "~" + s
+    if claim.get("vague") and claim.get("text"):
+        s = f"{claim['text']} ({s})"  # "مئات (200–999)": the word is what was said
     unit = claim.get("unit")
     if unit == "percent":
         s += "%"

@@ -828,6 +828,9 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
         if near:
             w = min(near)[1]
             return f"~{w if w in named else w[1:]}", True
+    country = _country_of_authority(doc, a, b)
+    if country:
+        return country, True
     s = doc.sentence_of[m.first]
     for back in range(1, 4):
         if s - back < 0:
@@ -838,6 +841,20 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
         if found:
             return found, False
     return None, False
+
+
+_THE_COUNTRY = {"البلاد", "للبلاد", "بالبلاد", "والبلاد"}
+
+
+def _country_of_authority(doc: Doc, a: int, b: int) -> str | None:
+    """"أعلنت السلطات اليابانية … غرب البلاد": a sentence that names no place but speaks of
+    "the country" is about the one country whose authority it names."""
+    words, lex = doc.words, doc.lex
+    if not any(w in _THE_COUNTRY for w in words[a:b]):
+        return None
+    found = {lex.country_adjectives[w] for k in range(a + 1, b)
+             if (w := words[k]) in lex.country_adjectives and words[k - 1] in lex.authority_words}
+    return found.pop() if len(found) == 1 else None
 
 
 def key_place(lex: Lexicon, place_id: str | None, stated: bool = True) -> str:
@@ -1148,7 +1165,7 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         else:
             scope = "total"
         time_iso = when.isoformat() if when else None
-        if event and not m.vague and modality != "hypothetical":
+        if event and modality != "hypothetical":
             thing = entity if unit == "person" else unit
             fact_key = f"{event}:{thing or '_'}:{key_place(lex, location, stated)}:{scope}"
     q0 = m.qual_start if m.qual_start is not None else m.first

@@ -172,6 +172,8 @@ class Lexicon:
     not_places: TermSet
     place_by_id: dict[str, Place]
     key_level: str
+    country_adjectives: dict[str, str]  # normalised form of a country's adjective -> place id
+    authority_words: frozenset[str]  # last word of an authority the adjective follows
 
     def __post_init__(self) -> None:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
@@ -266,7 +268,21 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         not_places=_set(_terms(gaz.get("not_places", []), "actor")),
         place_by_id=by_id,
         key_level=str(gaz.get("key_level", "admin1")),
+        country_adjectives=_adjective_forms(gaz["places"]),
+        authority_words=frozenset(normalize_term(a).split()[-1]
+                                  for a in gaz.get("authorities", [])),
     )
+
+
+def _adjective_forms(places: list[dict[str, Any]]) -> dict[str, str]:
+    """ياباني -> الياباني، اليابانية، يابانية (normalised), each naming the country."""
+    forms: dict[str, str] = {}
+    for p in places:
+        for adjective in p.get("adjectives") or []:
+            stem = normalize_term(str(adjective))
+            for form in (stem, "ال" + stem, stem + "ه", "ال" + stem + "ه"):
+                forms[form] = str(p["id"])
+    return forms
 
 
 @lru_cache(maxsize=4)

@@ -89,6 +89,23 @@ def decide(
     """
     if current is None:
         return Decision("new", None, "first report of this figure", True)
+    if new.vague and current.vague:
+        # "مئات" against "آلاف": two impressions in words, not figures to hold each other to.
+        return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
+                        "two estimates in words", False)
+    if current.vague and not new.vague:
+        # A figure replaces a word ("hundreds injured" -> "more than 1,400"): it speaks
+        # for the fact from now on, whether it fits the word or not.
+        d = _decide_overlap_or_not(new, current, tolerance, later_state_days)
+        return Decision(d.verdict, d.compared_with, d.reason, True)
+    if new.vague:
+        d = _decide_overlap_or_not(new, current, tolerance, later_state_days)
+        return Decision(d.verdict, d.compared_with, d.reason, False)
+    return _decide_overlap_or_not(new, current, tolerance, later_state_days)
+
+
+def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: float,
+                           later_state_days: int) -> Decision:
     if overlaps(new, current, tolerance):
         if _raises_floor(new, current):
             # "At least 259 killed" after "at least 164": compatible as intervals, but the
