@@ -146,3 +146,15 @@ def test_a_figure_meets_a_word_estimate_and_takes_over_from_it() -> None:
     # Two word estimates are impressions, not figures to hold each other to.
     words = decide(vague(2000, 9999, who="C", day=2), hundreds, **TOL)
     assert words.verdict not in ("contradicts", "updates") and not words.becomes_current
+
+
+def test_a_floor_does_not_agree_with_a_figure_an_order_of_magnitude_above_it() -> None:
+    # Paris, May 2018: "about 2,000 security officers deployed", then "more than 200".
+    about = rec(2000, 2000, approx=True, who="France 24")
+    assert decide(rec(200, None, who="Sky", outlet="o2", day=2), about,
+                  **TOL).verdict == "contradicts"
+    # Floors rounded down within the figure's magnitude still agree, in either order.
+    assert overlaps(rec(5000, None), rec(5703, 5703), 0.1)
+    assert overlaps(rec(100, None), rec(290, 290), 0.1)
+    assert decide(rec(1000, None, who="B", day=2), rec(1980, 1980), **TOL).verdict \
+        == "confirms"

@@ -17,10 +17,18 @@ class Interval:
     high: float
 
 
+# "أكثر من 200" is not said of 2,000: newswire floors round a figure down within its own
+# order of magnitude ("more than 5,000" for 5,703), so a floor stops agreeing this many
+# times above itself.
+FLOOR_SPAN = 5.0
+
+
 def interval(c: ClaimRecord, tolerance: float) -> Interval:
     """A claim as the interval of values it admits; `approx` widens it by the tolerance."""
     low = -math.inf if c.low is None else c.low
     high = math.inf if c.high is None else c.high
+    if c.high is None and c.low is not None and c.low > 0 and not c.vague:
+        high = c.low * FLOOR_SPAN
     if c.approx:
         low = low * (1 - tolerance) if low != -math.inf else low
         high = high * (1 + tolerance) if high != math.inf else high
