@@ -41,6 +41,11 @@ class Keys:
         """Hash: alert id -> `active` | `retracted`, written in the fact's own transaction."""
         return f"{self.ns}:fact:{{{fact_key}}}:alerts"
 
+    def fact_times(self, fact_key: str) -> str:
+        """Sorted set: claim id -> published time, for facts with no place, which are
+        settled a few days' window at a time, not whole."""
+        return f"{self.ns}:fact:{{{fact_key}}}:times"
+
     def facts_index(self) -> str:
         """Sorted set of fact keys by last change time, for `newsmon facts`."""
         return f"{self.ns}:facts"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from monitor.claims.normalize import normalize_term
 from monitor.models import ClaimRecord, Verdict
 
 INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
@@ -159,6 +161,56 @@ def settle(claims: list[ClaimRecord], *, tolerance: float,
     out: list[Settled] = []
     for c in sorted(claims, key=order):
         d = decide(c, current, tolerance=tolerance, later_state_days=later_state_days)
+        out.append(Settled(c, d))
+        if d.becomes_current:
+            current = c
+    return out, current
+
+
+# A figure whose place the text does not give (key place `_`) cannot be told apart from
+# every other story's by its key. It meets only a report of the same story: a sentence
+# sharing most of its words (wire copy, rewritten by outlets), published within days.
+UNPLACED_WINDOW_DAYS = 3
+UNPLACED_SIMILARITY = 0.3
+
+
+def is_unplaced(fact_key: str | None) -> bool:
+    parts = (fact_key or "").split(":")
+    return len(parts) > 2 and parts[2] == "_"
+
+
+def _content_words(sentence: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
+                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
+
+
+def same_story(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Jaccard overlap of the two sentences' words, figures left out."""
+    wa, wb = _content_words(a.sentence), _content_words(b.sentence)
+    union = len(wa | wb)
+    return bool(union) and len(wa & wb) / union >= UNPLACED_SIMILARITY
+
+
+def within_window(a: ClaimRecord, b: ClaimRecord) -> bool:
+    return abs((when(a)[1] - when(b)[1]).total_seconds()) <= UNPLACED_WINDOW_DAYS * 86400
+
+
+def settle_unplaced(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int
+                    ) -> tuple[list[Settled], ClaimRecord | None]:
+    """`settle` for a fact with no place: each claim is decided against the latest earlier
+    claim of the same story within the window, or is new. A verdict depends only on the
+    claims within the window before it, so the store can settle a window, not the history."""
+    ordered = sorted(claims, key=order)
+    out: list[Settled] = []
+    current: ClaimRecord | None = None
+    for i, c in enumerate(ordered):
+        # Another figure in the same article is not another report of it.
+        anchor = next((p for p in reversed(ordered[:i])
+                       if within_window(p, c) and (p.article_id, p.version)
+                       != (c.article_id, c.version) and same_story(p, c)), None)
+        d = decide(c, anchor, tolerance=tolerance, later_state_days=later_state_days)
+        if anchor is None:
+            d = Decision("new", None, "no earlier report of this story", True)
         out.append(Settled(c, d))
         if d.becomes_current:
             current = c

@@ -10,11 +10,22 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC
 
 import redis
 
 from monitor.claims.lexicon import default_lexicon
-from monitor.facts.compare import Decision, decide, order, settle, when
+from monitor.facts.compare import (
+    UNPLACED_WINDOW_DAYS,
+    Decision,
+    decide,
+    is_unplaced,
+    order,
+    settle,
+    settle_unplaced,
+    when,
+    within_window,
+)
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
 
@@ -71,6 +82,8 @@ class FactStore:
         rec = to_record(claim, article)
         fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
         akey = self.keys.fact_alerts(claim.fact_key)
+        tkey = self.keys.fact_times(claim.fact_key)
+        unplaced = is_unplaced(claim.fact_key)
         while True:
             with self.r.pipeline() as pipe:
                 try:
@@ -79,10 +92,15 @@ class FactStore:
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
-                        return Recorded(ClaimRecord.model_validate_json(stored), fact, True,
-                                        self._active(ckey))
+                        mine = ClaimRecord.model_validate_json(stored)
+                        return Recorded(mine, fact, True, self._active(
+                            ckey, self._window(self.r, tkey, ckey, mine) if unplaced else None))
                     latest = self._get(pipe, ckey, fact.latest_claim)
-                    if latest is None or order(rec) > order(latest):
+                    if unplaced:
+                        window = self._window(pipe, tkey, ckey, rec)
+                        changed, raised, retracted = self._resettle_window(
+                            rec, window, fact, latest)
+                    elif latest is None or order(rec) > order(latest):
                         current = self._get(pipe, ckey, fact.current_claim)
                         d = decide(rec, current, tolerance=self.tolerance,
                                    later_state_days=self.later_days)
@@ -100,6 +118,8 @@ class FactStore:
                                                         r.current.claim_id), "active")
                     for prev_id, cur_id in retracted:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
+                    if unplaced:
+                        pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
                     pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
                     pipe.execute()
                     mine = next(c for c in changed if c.claim_id == rec.claim_id)
@@ -145,10 +165,55 @@ class FactStore:
             fact.set_current(current)
         return changed, raised, retracted
 
-    def _active(self, ckey: str) -> list[Raised]:
-        """Every alert the fact holds now, for a re-run to offer again after a crash."""
-        claims = {c.claim_id: c for c in (ClaimRecord.model_validate_json(v)
-                                          for v in self.r.hvals(ckey))}
+    @staticmethod
+    def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
+                rec: ClaimRecord) -> list[ClaimRecord]:
+        """The stored claims of an unplaced fact published within two windows of `rec`:
+        the claims `rec` can change lie within one window, and what they are decided
+        against within one window of them."""
+        span = 2 * UNPLACED_WINDOW_DAYS * 86400 + 1
+        ids = r.zrangebyscore(tkey, _stamp(rec) - span, _stamp(rec) + span)
+        raw = r.hmget(ckey, ids) if ids else []
+        return [ClaimRecord.model_validate_json(v) for v in raw if v]
+
+    def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
+                         latest: ClaimRecord | None
+                         ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
+        """Settle an unplaced fact around a new claim: its verdict and those of the claims
+        after it in the window change; claims before it keep theirs."""
+        mine = [c for c in window if order(c) > order(rec) and within_window(c, rec)]
+        before = {c.claim_id: (c.verdict, c.compared_with) for c in mine}
+        old_pairs = {(c.compared_with, c.claim_id) for c in mine
+                     if c.verdict in ALERTING and c.compared_with}
+        settled, _ = settle_unplaced([*window, rec], tolerance=self.tolerance,
+                                     later_state_days=self.later_days)
+        settled = [s for s in settled
+                   if order(s.claim) >= order(rec) and within_window(s.claim, rec)]
+        changed: list[ClaimRecord] = []
+        raised: list[Raised] = []
+        for s in settled:
+            c, d = s.claim, s.decision
+            c.verdict, c.reason = d.verdict, d.reason
+            c.compared_with = d.compared_with.claim_id if d.compared_with else None
+            if before.get(c.claim_id) != (c.verdict, c.compared_with):
+                changed.append(c)
+            if c.verdict in ALERTING and d.compared_with \
+                    and (c.compared_with, c.claim_id) not in old_pairs:
+                raised.append(Raised(d.compared_with, c, d.reason))
+        new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
+                     if s.claim.verdict in ALERTING and s.claim.compared_with}
+        retracted = sorted((p, c) for p, c in old_pairs - new_pairs if p)
+        if latest is None or order(rec) > order(latest):
+            fact.latest_claim = rec.claim_id
+            if rec.verdict != "contradicts":
+                fact.set_current(rec)  # what the latest report of the latest story says
+        return changed, raised, retracted
+
+    def _active(self, ckey: str, window: list[ClaimRecord] | None = None) -> list[Raised]:
+        """Every alert the fact holds now (or within an unplaced fact's window), for a
+        re-run to offer again after a crash."""
+        claims = {c.claim_id: c for c in (window if window is not None else (
+            ClaimRecord.model_validate_json(v) for v in self.r.hvals(ckey)))}
         return [Raised(claims[c.compared_with], c, c.reason or "")
                 for c in claims.values()
                 if c.verdict in ALERTING and c.compared_with in claims]
@@ -194,3 +259,8 @@ class FactStore:
             got = self.get(key)
             if got:
                 yield got
+
+
+def _stamp(c: ClaimRecord) -> float:
+    """Published time as epoch seconds on one clock (naive times are UTC)."""
+    return when(c)[1].replace(tzinfo=UTC).timestamp()
