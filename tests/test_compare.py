@@ -158,3 +158,11 @@ def test_a_floor_does_not_agree_with_a_figure_an_order_of_magnitude_above_it() -
     assert overlaps(rec(100, None), rec(290, 290), 0.1)
     assert decide(rec(1000, None, who="B", day=2), rec(1980, 1980), **TOL).verdict \
         == "confirms"
+
+
+def test_a_word_estimate_and_a_figure_in_one_article_do_not_disagree() -> None:
+    dozens = vague(20, 99, who="army", cid="v")
+    figure = rec(14, 14, who="governor", cid="f").model_copy(
+        update={"article_id": dozens.article_id})  # one article quoting two speakers
+    d = decide(figure, dozens, **TOL)
+    assert d.verdict not in ("contradicts", "updates") and d.becomes_current

@@ -99,6 +99,12 @@ def decide(
     """
     if current is None:
         return Decision("new", None, "first report of this figure", True)
+    if (new.vague or current.vague) and new.article_id == current.article_id \
+            and new.version == current.version:
+        # "عشرات الجنود … 14 جنديا" in one article: a word estimate and a figure of one
+        # report are not two reports; the figure speaks for the fact.
+        return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
+                        "a word estimate and a figure in one article", not new.vague)
     if new.vague and current.vague:
         # "مئات" against "آلاف": two impressions in words, not figures to hold each other to.
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
