@@ -54,7 +54,9 @@ def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> Non
     assert decide(rec(5700, None, who="report", day=3, cue=True), old, **TOL).verdict \
         == "updates"
     assert decide(rec(400, 400, who="estimates", day=3), old, **TOL).verdict == "updates"
-    assert decide(rec(400, 400, who="x", month=3), old, **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", month=3, event="displaced"),
+                  rec(100, 300, who="estimates", day=1, event="displaced"),
+                  **TOL).verdict == "updates"
     assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "contradicts"
 
 
@@ -73,9 +75,11 @@ def test_an_old_report_arriving_late_never_updates_backwards() -> None:
 def test_settling_depends_on_the_set_of_claims_not_their_arrival_order() -> None:
     import itertools
 
-    claims = [rec(100, 100, who="a", day=1), rec(300, 300, who="b", day=5, cue=True),
-              rec(120, 120, who="c", day=6), rec(300, 300, who="d", day=7),
-              rec(900, 900, who="e", month=3)]
+    claims = [rec(100, 100, who="a", day=1, event="displaced"),
+              rec(300, 300, who="b", day=5, cue=True, event="displaced"),
+              rec(120, 120, who="c", day=6, event="displaced"),
+              rec(300, 300, who="d", day=7, event="displaced"),
+              rec(900, 900, who="e", month=3, event="displaced")]
     outcomes = set()
     for perm in itertools.permutations(claims):
         settled, current = settle(list(perm), **TOL)
@@ -166,3 +170,23 @@ def test_a_word_estimate_and_a_figure_in_one_article_do_not_disagree() -> None:
         update={"article_id": dozens.article_id})  # one article quoting two speakers
     d = decide(figure, dozens, **TOL)
     assert d.verdict not in ("contradicts", "updates") and d.becomes_current
+
+
+def test_a_count_said_to_grow_that_fell_is_a_contradiction() -> None:
+    # Japan, 11 Jul 2018: "the toll rose to 179", then another outlet "rose to 176".
+    d = decide(rec(176, 176, who="Sky", outlet="o2", cue=True), rec(179, 179, who="AA"),
+               **TOL)
+    assert d.verdict == "contradicts"
+    assert decide(rec(190, 190, who="Sky", outlet="o2", cue=True), rec(179, 179, who="AA"),
+                  **TOL).verdict == "updates"
+
+
+def test_a_toll_weeks_later_is_another_incident_unless_it_says_it_is_a_total() -> None:
+    floods = rec(141, 141, who="NHK", day=10, month=7)
+    heatwave = decide(rec(14, 14, who="Kyodo", outlet="o2", day=17, month=7), floods, **TOL)
+    assert heatwave.verdict == "new" and heatwave.becomes_current
+    # Within the week the same toll moves; a running total ("منذ بدء …") keeps its fact.
+    assert decide(rec(122, 122, who="Kyodo", outlet="o2", day=12, month=7), floods,
+                  **TOL).verdict == "contradicts"
+    assert decide(rec(400, 400, who="Kyodo", outlet="o2", day=20, month=8, cue=True),
+                  floods, **TOL).verdict == "updates"

@@ -11,6 +11,11 @@ from monitor.claims.normalize import normalize_term
 from monitor.models import ClaimRecord, Verdict
 
 INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
+# A toll of the dead, injured or missing grows for days after its incident; the same words
+# about the same place weeks later count another incident (floods in July, a heatwave the
+# week after), unless the report says it is a running total.
+TOLL_EVENTS = {"killed", "injured", "missing"}
+TOLL_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +110,11 @@ def decide(
         # report are not two reports; the figure speaks for the fact.
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
                         "a word estimate and a figure in one article", not new.vague)
+    gap = (when(new)[0] - when(current)[0]).days
+    if new.event in TOLL_EVENTS and new.scope == "total" and not new.update_cue \
+            and gap >= TOLL_DAYS:
+        return Decision("new", None, f"{gap} days after the last report of this toll, with "
+                        "nothing saying it is a running total: another incident", True)
     if new.vague and current.vague:
         # "مئات" against "آلاف": two impressions in words, not figures to hold each other to.
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
@@ -241,7 +251,9 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     """Why `new` is a later state of a running count, or None when it is not."""
     if new.article_id == ref.article_id and new.version != ref.version:
         return "the source revised its own article"
-    if new.update_cue and new.scope == ref.scope:
+    # "ارتفعت الحصيلة إلى 176" after 179 says the count grew, and it did not.
+    grown = new.high is None or ref.low is None or new.high > ref.low
+    if new.update_cue and grown and new.scope == ref.scope:
         return "the report says the count has grown"
     if new.event in INCIDENT_EVENTS and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
@@ -249,7 +261,7 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
         if same_source(new, ref) and when(new)[1] > when(ref)[1]:
             return "the same source revised its figure"
         return None
-    if new.update_cue:
+    if new.update_cue and grown:
         return "the report says the count has grown"
     if same_source(new, ref) and when(new)[1] > when(ref)[1]:
         return "the same source reports a later figure"
