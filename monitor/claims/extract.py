@@ -884,6 +884,7 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
 
 
 _PERIOD_START = {"منذ", "بدات", "بدا", "بدء", "اندلاع", "انطلاق", "انطلقت"}
+_RELATIVE_CLAUSE = {"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي"}
 
 
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
@@ -894,9 +895,10 @@ def _time_in(doc: Doc, a: int, b: int) -> date | None:
     if months:
         k, t = months[0]
         return _month_year(doc, k, int(t.label))
-    # "منذ اندلاع المعارك الشهر الماضي" also opens a period, not the figure's time.
+    # "منذ اندلاع المعارك الشهر الماضي" also opens a period, not the figure's time, and
+    # "الأمطار التي هطلت الأسبوع الماضي" dates the rain, not the toll it has reached.
     relative = [(k, t) for k, t in doc.hits(lex.relative_terms, a, b)
-                if not _PERIOD_START & set(doc.words[max(a, k - 4):k])]
+                if not (_PERIOD_START | _RELATIVE_CLAUSE) & set(doc.words[max(a, k - 4):k])]
     if relative:
         pub = doc.article.published_day() or date(1970, 1, 1)
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
