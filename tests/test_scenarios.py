@@ -21,6 +21,13 @@ security forces are troops, "ارتفعت المخصصات … إلى N") brough
 of number words, a town the article names once is that town again when named bare,
 "منذ … الشهر الماضي" opens a period, a market names its town, more towns) brought it to
 0.880.
+`dev3.yaml` (40 more, written after the comparison learned floors' magnitude, place-less
+stories and per-incident tolls, by someone who never ran the engine) first ran at 0.625;
+its fixes (a foiling word governs only its own clause and "تمكّن من الفرار" got out,
+"حاول … الهروب" is an attempt, Sudan's states are places of their own, a breakdown by
+men/women/children adds up to the toll, deported refugees and migrants are one count,
+detainees counted during a raid were arrested, magnitudes and degrees are not counts,
+"وفق ما نقلته X" names X, more verbs and places) brought it to 0.980.
 `heldout2.yaml` (30 streams) is the one nobody tunes against: reported only. Every first
 run on new wording has scored 0.54-0.65: that is the honest measure of the reading today.
 """
@@ -45,6 +52,7 @@ STREAMS = Path(__file__).parent / "scenarios" / "streams.yaml"
 HELDOUT = Path(__file__).parent / "scenarios" / "heldout.yaml"
 DEV = Path(__file__).parent / "scenarios" / "dev.yaml"  # 40 streams of varied wording
 DEV2 = Path(__file__).parent / "scenarios" / "dev2.yaml"  # 40 more, written later
+DEV3 = Path(__file__).parent / "scenarios" / "dev3.yaml"  # 40 more, written later still
 # Written later still, by someone who never ran the engine on it, and never tuned against:
 # reported only, as the honest measure of how the comparison does on unseen wording.
 UNSEEN = Path(__file__).parent / "scenarios" / "heldout2.yaml"
@@ -55,7 +63,7 @@ Key = tuple[str, str | None, str, str]  # kind, event, previous article, current
 
 def load_streams(*, unseen: bool = False) -> list[dict[str, Any]]:
     out = []
-    for path in (STREAMS, HELDOUT, DEV, DEV2,
+    for path in (STREAMS, HELDOUT, DEV, DEV2, DEV3,
                  *([UNSEEN] if unseen and UNSEEN.exists() else [])):
         for s in yaml.safe_load(path.read_text(encoding="utf-8")):
             s["file"] = path.name

@@ -26,7 +26,7 @@ from monitor.claims.numbers import (
 from monitor.models import Article, Claim
 
 PERSON_CLASSES = {
-    "detainee", "fighter", "troops", "civilian", "child", "woman", "migrant", "refugee",
+    "detainee", "fighter", "troops", "civilian", "child", "woman", "man", "migrant", "refugee",
     "person", "family", "other",
 }
 CLAUSE_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", '"'}
@@ -382,6 +382,11 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
         m.kind = "duration"
         m.last, m.end = j, toks[j].end
         return
+    # Readings on a scale: زلزال بقوة 6.1 درجات, 40 درجة مئوية
+    if j < n and doc.match(lex.scale, j) is not None:
+        m.kind = "scale"
+        m.last, m.end = j, toks[j].end
+        return
     # Idioms: دفعة واحدة
     for k in (1, 0):
         s = i - k
@@ -577,6 +582,7 @@ _BARE_CURRENCY = {
 }
 _SECURITY = {"قوات", "الامن", "امن", "الشرطه", "الجيش", "الحرس", "الدرك"}
 _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
+_PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
 _CUSTODY_EVENTS = {"released", "escaped", "escape_foiled", "held"}
 PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
                  "escape_foiled", "displaced"}
@@ -625,13 +631,27 @@ def _headed_event(doc: Doc, m: Mention) -> str | None:
     for k, t in doc.hits(doc.lex.entities, a, b):
         # "بلغ إجمالي المحتجزين … 520": what is counted says what happened.
         if head <= k < m.first and t.label.split(".")[0] in doc.lex.entity_events:
-            return doc.lex.entity_events[t.label.split(".")[0]]
+            return _by_entity(doc, m, t.label)
     return None
 
 
+def _by_entity(doc: Doc, m: Mention, entity: str | None) -> str | None:
+    """What happened to the counted thing when no word says: detainees are held, troops
+    deployed; but detainees counted in a raid ("عدد المعتقلين خلال اقتحام نابلس") were
+    arrested there."""
+    event = doc.lex.entity_events.get((entity or "").split(".")[0])
+    if event == "held" and _in_sentence(doc, doc.lex.raid, m) is not None:
+        return "captured"
+    return event
+
+
+_RUNS = {"اداره", "مدير", "مديريه", "حراس", "حارس", "ادارات", "حمايه", "مصلحه", "دايره"}
+
+
 def _is_place_noun(doc: Doc, k: int) -> bool:
-    """`من سجون دمشق` says where from, not that anyone is held."""
-    return doc.words[k] in _PLACE_NOUNS and k > 0 and doc.words[k - 1] == "من"
+    """`من سجون دمشق` says where from, not that anyone is held; `مصادر في إدارة السجن`
+    names who speaks."""
+    return doc.words[k] in _PLACE_NOUNS and k > 0 and doc.words[k - 1] in ({"من"} | _RUNS)
 
 
 _REBUILT = {"تاهيل", "اعمار", "بناء", "فتح", "هيكله", "تشغيل", "النظر", "انتشار", "تموضع",
@@ -679,10 +699,9 @@ def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
         if noun is not None and (verb is None or noun[0] + NOUN_PENALTY < verb[0]):
             verb = noun
     if verb is None:
-        # No word says what happened: the counted thing may (detainees are held).
-        return lex.entity_events.get((entity or "").split(".")[0])
+        return _by_entity(doc, m, entity)
     event = verb[1].label
-    if event in {"escaped", "released"} and _in_sentence(doc, lex.foil, m) is not None \
+    if event in {"escaped", "released"} and _foil_governs(doc, m, verb[2]) \
             and any(t.label == "escaped" for _, t in doc.hits(lex.events, *_sentence_range(
                 doc, m.first))):
         return "escape_foiled"
@@ -692,6 +711,27 @@ def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
             and _in_sentence(doc, lex.events, m) and _aid_context(doc, m):
         return "funding"
     return event
+
+
+_SUCCEEDED = {"تمكن", "تمكنوا", "تمكنت", "نجح", "نجحوا", "نجحت", "استطاع", "استطاعوا"}
+
+
+def _foil_governs(doc: Doc, m: Mention, verb_at: int) -> bool:
+    """A foiling word in the figure's own clause: "أحبطت … محاولة فرار نحو 50 سجيناً".
+    Not "تمكّن 7 سجناء من الفرار خلال … محاولة الهروب الجماعي" (they did get out), nor a
+    foiled attempt told in another clause ("فرّ سبعة …، مشيرة إلى أن محاولة الهروب
+    الفاشلة …")."""
+    words = doc.words
+    first = min(m.first, verb_at)
+    a, b = _sentence_range(doc, m.first)
+    if any(w in _SUCCEEDED or (w[:1] == "و" and w[1:] in _SUCCEEDED)
+           for w in words[max(a, first - 3):first]):
+        return False
+    for k, _ in doc.hits(doc.lex.foil, a, b):
+        lo, hi = sorted((k, m.first))
+        if not any(w in CLAUSE_BREAKS for w in words[lo:hi]):
+            return True
+    return False
 
 
 def _aid_context(doc: Doc, m: Mention) -> bool:
@@ -972,17 +1012,31 @@ def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
     s, e = span
     start = toks[s].start
     # وفقاً لمتحدث: the glued ل belongs to the cue, not to the speaker's name.
-    if term.label == "prep" and words[s].startswith("ل") and len(words[s]) > 3:
+    if term.label == "prep" and s == after and words[s].startswith("ل") and len(words[s]) > 3:
         start += 1
     return doc.orig(start, toks[e - 1].end).strip(" \"'«»“”")
 
 
+# After "بحسب ما" these report too, though alone they are events (نقلت = transferred).
+_RELAYED = {"نقل", "نقلت", "نشرت", "نشر", "اوردت", "اورد", "بثت", "بث"}
+
+
+def _said(doc: Doc, word: str) -> bool:
+    """An attribution verb, also with its object pronoun: نقلته، أعلنها."""
+    verbs = doc.lex.attribution_verbs
+    return any(w in _RELAYED or verbs.match([w], 0) is not None
+               for w in (word, word[:-1] if word.endswith("ه") else "",
+                         word[:-2] if word.endswith(("ها", "هم")) else "") if w)
+
+
 def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
     lex, words = doc.lex, doc.words
-    if s < b and words[s] == "ما":  # بحسب ما نقلت فوكس نيوز
+    if s < b and words[s] == "ما":  # بحسب ما نقلت فوكس نيوز، وفق ما نقلته / أفاد به
         s += 1
-        if s < b and doc.match(lex.attribution_verbs, s) is not None:
+        if s < b and _said(doc, words[s]):
             s += 1
+            if s < b and words[s] in ("به", "بها"):
+                s += 1
     if s < b and doc.match(lex.not_speaker, s) is not None:
         return None
     e = s
@@ -1121,6 +1175,12 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         # "31 شخصاً" and "12 مدنياً" killed in one strike are one toll: civilians, migrants
         # and people are all people when counting the dead, hurt or missing.
         entity = "person"
+    elif event in OUTCOME_EVENTS and entity in _PEOPLE_BY_SEX_AND_AGE:
+        # "9 رجال و6 نساء و4 أطفال": parts of the toll of people (a breakdown adds up to
+        # it), and each a fact of its own.
+        entity = f"person.{entity}"
+    elif event == "transferred" and entity == "refugee":
+        entity = "migrant"  # deported "refugees" and "migrants" are one count of people
     elif event in _CUSTODY_EVENTS and entity == "person":
         entity = "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
     kind = lex.event_kind.get(event or "", "running")
@@ -1211,7 +1271,10 @@ def _daily(doc: Doc, m: Mention) -> bool:
         if t.tokens[0].startswith("جديد"):
             # "12 إصابة جديدة" is a day's batch; "حصيلة جديدة", "تعهدات جديدة" are not.
             return m.last < k <= m.last + 2 and doc.words[k - 1] != "حصيله"
-        return lo <= k < hi or (t.tokens[0] == "خلال" and lo <= k < far)
+        # A span of time ("خلال الساعات الـ24 الماضية") may open the clause well before
+        # the figure, or close it well after.
+        span = t.tokens[0] in ("خلال", "الساعات")
+        return lo <= k < hi or (span and max(a, m.first - 7) <= k < far)
 
     return any(counts(k, t) for k, t in doc.hits(doc.lex.daily, a, b))
 

@@ -143,6 +143,7 @@ class Lexicon:
     entity_events: dict[str, str]
     need: TermSet
     foil: TermSet
+    raid: TermSet
     plan: TermSet
     hypothetical: TermSet
     update: TermSet
@@ -160,6 +161,7 @@ class Lexicon:
     attribution_stop: set[str]
     not_speaker: TermSet
     duration: TermSet
+    scale: TermSet
     identifier_before: TermSet
     year_before: TermSet
     time_before: TermSet
@@ -239,6 +241,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         entity_events=dict(data.get("entity_events", {})),
         need=_set(_terms(data.get("need_cues", []), "need")),
         foil=_set(_terms(data["foil_cues"], "foil")),
+        raid=_set(_terms(data.get("raid_cues", []), "raid")),
         plan=_set(_terms(data["plan_cues"], "plan")),
         hypothetical=_set(_terms(data["hypothetical_cues"], "hyp")),
         update=_set(_terms(data["update_cues"], "update")),
@@ -256,6 +259,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         attribution_stop={normalize_term(s) for s in data["attribution"]["stop"]},
         not_speaker=_set(_terms(data["attribution"].get("not_speaker", []), "not")),
         duration=_set(_terms(nc["duration"], "duration")),
+        scale=_set(_terms(nc.get("scale_after", []), "scale")),
         identifier_before=_set(_terms(nc["identifier_before"], "identifier")),
         year_before=_set(_terms(nc["year_before"], "year")),
         time_before=_set(_terms(nc["time_before"], "time")),
