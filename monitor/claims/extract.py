@@ -11,9 +11,10 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import compress
 from typing import Any
 
-from monitor.claims.lexicon import Lexicon, Term, TermSet, default_lexicon
+from monitor.claims.lexicon import NUMERIC, Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
 from monitor.claims.numbers import (
     ORDINAL_WORDS,
@@ -85,34 +86,40 @@ class Doc:
             self._memo[key] = make()
         return self._memo[key]
 
-    # Per token, the term sets that may match there; per term set, those tokens.
+    # Per token, its marks (the ids of the term sets that may match there, and of its word
+    # classes: see Lexicon.word_marks); per mark, those tokens, in text order.
     word_sets: list[frozenset[int]] = field(default_factory=list)
     positions: dict[int, list[int]] = field(default_factory=dict)
-    interesting: list[int] = field(default_factory=list)
+    interesting: list[int] = field(default_factory=list)  # the tokens with a mark
     numeric_starts: list[int] = field(default_factory=list)  # tokens a number may start at
+    clause_at: list[int] = field(default_factory=list)  # the clause breaks
+    town_at: list[int] = field(default_factory=list)  # the town nouns (_TOWN_NOUNS)
 
     def candidates(self, a: int, b: int, ts: TermSet | None = None) -> list[int]:
-        if ts is None:
-            where = self.interesting
-        else:
-            sid = id(ts)
-            where = self.positions.get(sid)  # type: ignore[assignment]
-            if where is None:  # made on first use: most term sets are never scanned
-                sets = self.word_sets
-                where = self.positions[sid] = [k for k in self.interesting if sid in sets[k]]
+        where = self.interesting if ts is None else self.positions.get(id(ts), [])
         return where[bisect_left(where, a):bisect_left(where, b)]
+
+    def breaks_between(self, lo: int, hi: int) -> int:
+        """How many clause breaks lie in tokens [lo, hi)."""
+        return bisect_left(self.clause_at, hi) - bisect_left(self.clause_at, lo)
+
+    def last_break(self, lo: int, hi: int) -> int:
+        """The last clause break in tokens [lo, hi), or lo - 1 if there is none."""
+        k = bisect_left(self.clause_at, hi)
+        return self.clause_at[k - 1] if k and self.clause_at[k - 1] >= lo else lo - 1
 
     def hits(self, ts: TermSet, a: int, b: int, *, article: bool = True) -> list[tuple[int, Term]]:
         """Every (token, term) of `ts` in tokens [a, b), found once per range."""
         key = (id(ts), a, b, article)
         found = self._hits.get(key)
         if found is None:
-            found = []
-            for k in self.candidates(a, b, ts):
-                t = ts.match(self.words, k, article=article)
-                if t is not None:
-                    found.append((k, t))
-            self._hits[key] = found
+            found = self._hits[key] = []
+            where = self.positions.get(key[0])  # `candidates`, inlined: a hot path
+            if where:
+                for k in where[bisect_left(where, a):bisect_left(where, b)]:
+                    t = ts.match(self.words, k, article=article)
+                    if t is not None:
+                        found.append((k, t))
         return found
 
     def orig(self, start: int, end: int) -> str:
@@ -127,36 +134,37 @@ _NEWLINE = re.compile("\n")
 SOFT_BREAK_AFTER = 60
 
 
-def split_sentences(words: list[str], spans: list[tuple[int, int]],
-                    text: str) -> list[tuple[int, int]]:
+def split_sentences(words: list[str], starts: list[int], text: str,
+                    breaks: tuple[list[int], list[int]] | None = None) -> list[tuple[int, int]]:
     """Token ranges of sentences: a full stop (not a decimal point), a newline, a clause
-    break once a sentence is long, or a hard length cap.
+    break once a sentence is long, or a hard length cap. `breaks`: the tokens that are
+    clause breaks and those that are sentence breaks, if the caller has them.
 
     Only the few tokens where a sentence may end are visited, not every token: this runs
     on every article and was a tenth of the extraction time.
     """
     n = len(words)
-    starts = [sp[0] for sp in spans]
-    # Token i follows a newline when a newline lies between token i-1 and token i.
-    newline_at = {bisect_left(starts, m.start()) for m in _NEWLINE.finditer(text)}
-    after_clause = {i + 1 for i, w in enumerate(words) if w in CLAUSE_BREAKS}
-    after_end = {i + 1 for i, w in enumerate(words) if w in SENTENCE_BREAKS and not (
-        w == "." and i + 1 < n and is_int(words[i + 1][:1]))}
+    clause_at, end_at = breaks or (_tokens_in(words, CLAUSE_BREAKS),
+                                   _tokens_in(words, SENTENCE_BREAKS))
+    # Where a sentence surely ends (unless it is empty): after a full stop that is no
+    # decimal point, and before the token after a newline.
+    hard = {i + 1 for i in end_at
+            if not (words[i] == "." and i + 1 < n and is_int(words[i + 1][:1]))}
+    hard.update(bisect_left(starts, m.start()) for m in _NEWLINE.finditer(text))
     sentences: list[tuple[int, int]] = []
     begin = 0
-    for p in sorted(newline_at | after_clause | after_end):
+    c = 0  # the next clause break to look at
+    for p in [*sorted(hard), n + 1]:  # n + 1: look at the clause breaks after the last too
+        # A clause break ends a sentence only SOFT_BREAK_AFTER tokens or more after its
+        # start: a clause break before that is skipped without a look (it would change
+        # nothing), and there are many.
+        while (c := bisect_left(clause_at, begin + SOFT_BREAK_AFTER - 1, c)) < len(clause_at) \
+                and clause_at[c] + 1 < p:
+            begin = _end_sentence(sentences, begin, clause_at[c] + 1, n, hard=False)
+            c += 1
         if p > n:
             break
-        while begin + MAX_SENTENCE_TOKENS < p:
-            sentences.append((begin, begin + MAX_SENTENCE_TOKENS))
-            begin += MAX_SENTENCE_TOKENS
-        if p <= begin:
-            continue
-        if p in after_end or p in newline_at or p - begin >= MAX_SENTENCE_TOKENS or (
-                p - begin >= SOFT_BREAK_AFTER and p in after_clause):
-            if p < n or p in after_end:
-                sentences.append((begin, p))
-                begin = p
+        begin = _end_sentence(sentences, begin, p, n, hard=True)
     while begin + MAX_SENTENCE_TOKENS < n:
         sentences.append((begin, begin + MAX_SENTENCE_TOKENS))
         begin += MAX_SENTENCE_TOKENS
@@ -165,22 +173,58 @@ def split_sentences(words: list[str], spans: list[tuple[int, int]],
     return sentences
 
 
+def _end_sentence(sentences: list[tuple[int, int]], begin: int, p: int, n: int, *,
+                  hard: bool) -> int:
+    """Sentence ends may fall before token p (a hard end, or a clause break): cut the
+    sentence that began at `begin` where they do; return where the next one begins."""
+    while begin + MAX_SENTENCE_TOKENS < p:
+        sentences.append((begin, begin + MAX_SENTENCE_TOKENS))
+        begin += MAX_SENTENCE_TOKENS
+    # At p == n nothing is cut: split_sentences closes the last sentence anyway.
+    if begin < p < n and (hard or p - begin >= SOFT_BREAK_AFTER):
+        sentences.append((begin, p))
+        return p
+    return begin
+
+
+def _tokens_in(words: list[str], vocab: set[str]) -> list[int]:
+    """The indices of the words in `vocab`."""
+    return list(compress(range(len(words)), map(vocab.__contains__, words)))
+
+
+def _positions(marks: list[frozenset[int]], interesting: list[int]) -> dict[int, list[int]]:
+    """Per mark, the tokens that have it, in one pass over the tokens that have any (a
+    third of them): cheaper than a scan of all tokens per term set or word class."""
+    positions: dict[int, list[int]] = {}
+    for k in interesting:
+        for mark in marks[k]:
+            if mark in positions:
+                positions[mark].append(k)
+            else:
+                positions[mark] = [k]
+    return positions
+
+
 def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
     norm = normalize(article.full_text)
     tokens = Tokens(norm.text)
-    words, spans = tokens.words, tokens.spans
-    text = norm.text
-    sentences = split_sentences(words, spans, text)
+    words = tokens.words
+    lex = lex or default_lexicon()
+    # The word classes the document view needs, found with the lexicon's term sets.
+    clause, end, town = (lex.word_class(v) for v in (CLAUSE_BREAKS, SENTENCE_BREAKS, _TOWN_NOUNS))
+    marks = lex.words_marks(words)
+    interesting = list(compress(range(len(words)), marks))
+    positions = _positions(marks, interesting)
+    clause_at = positions.get(clause, [])
+    sentences = split_sentences(words, tokens.starts, norm.text,
+                                (clause_at, positions.get(end, [])))
     sentence_of: list[int] = []
     for idx, (a, b) in enumerate(sentences):
         sentence_of.extend([idx] * (b - a))
-    lex = lex or default_lexicon()
     doc = Doc(article, norm, tokens, words, sentence_of, sentences, lex)  # type: ignore[arg-type]
-    cached, miss = lex._word_sets.get, lex.word_info  # most words are known: skip a call
-    info = [cached(w) or miss(w) for w in words]
-    doc.word_sets = [i[0] for i in info]
-    doc.numeric_starts = [k for k, i in enumerate(info) if i[1]]
-    doc.interesting = [k for k, i in enumerate(info) if i[0]]
+    doc.word_sets, doc.interesting, doc.positions = marks, interesting, positions
+    doc.numeric_starts = positions.get(NUMERIC, [])
+    doc.clause_at, doc.town_at = clause_at, positions.get(town, [])
     return doc
 
 
@@ -189,13 +233,12 @@ def build_doc(article: Article, lex: Lexicon | None = None) -> Doc:
 
 def _ends_at(doc: Doc, ts: TermSet, end: int, lo: int, max_len: int = 5) -> int | None:
     """Start index of a term of `ts` that ends right before token `end` (not before `lo`)."""
-    for k in range(max_len, 0, -1):
-        s = end - k
-        if s < lo:
-            continue
-        t = doc.match(ts, s)
-        if t is not None and s + len(t.tokens) == end:
-            return s
+    sid, sets = id(ts), doc.word_sets  # `doc.match`, inlined: most tokens start no term
+    for s in range(max(lo, end - max_len), end):
+        if sid in sets[s]:
+            t = ts.match(doc.words, s)
+            if t is not None and s + len(t.tokens) == end:
+                return s
     return None
 
 
@@ -486,18 +529,19 @@ def _nearest_cost(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
     a, b = _sentence_range(doc, m.first)
     best: tuple[float, Term, int] | None = None
     words = doc.words
-    cost = 0.0
-    for k in range(m.first - 1, max(a, m.first - before) - 1, -1):
-        if words[k] in CLAUSE_BREAKS:
-            cost += 4
+    # Before the figure, only the tokens where a term may start are looked at, nearest
+    # first; a clause break never starts one.
+    for k in reversed(doc.candidates(max(a, m.first - before), m.first, ts)):
+        if words[k] in CLAUSE_BREAKS or (skip and k in skip):
             continue
-        cost += 1
-        if skip and k in skip:
-            continue
-        t = doc.match(ts, k)
+        t = ts.match(words, k)
         if t is not None:
-            best = (cost, t, k)
+            # Each token crossed costs 1 and each clause break 4 (whole numbers: as exact
+            # as adding them up one by one).
+            best = (float(m.first - k + 3 * doc.breaks_between(k, m.first)), t, k)
             break
+    # After it, fractional costs are added up one by one, as they always were.
+    sid, sets = id(ts), doc.word_sets  # `doc.match`, inlined: most tokens start no term
     cost = 0.0
     for k in range(m.last + 1, min(b, m.last + 1 + after)):
         if words[k] in CLAUSE_BREAKS:
@@ -508,10 +552,11 @@ def _nearest_cost(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
             break
         if skip and k in skip:
             continue
-        t = doc.match(ts, k)
-        if t is not None:
-            best = (cost, t, k)
-            break
+        if sid in sets[k]:
+            t = ts.match(words, k)
+            if t is not None:
+                best = (cost, t, k)
+                break
     return best
 
 
@@ -560,10 +605,12 @@ def _entity(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
         entity = "troops"  # "18 عنصراً من قوات الأمن": security forces, not militants
     if sub is None:
         a, _ = _sentence_range(doc, m.first)
-        for k in range(m.first - 1, max(a, m.first - 10) - 1, -1):
-            if words[k] in CLAUSE_BREAKS and k < m.first - 2:
-                break
-            t = doc.match(lex.subgroups, k)
+        lo = max(a, m.first - 10)
+        # Back from the figure to a clause break more than two tokens before it, at the
+        # tokens where a subgroup may start.
+        stop = doc.last_break(lo, m.first - 2)
+        for k in reversed(doc.candidates(stop + 1, m.first, lex.subgroups)):
+            t = lex.subgroups.match(words, k)
             if t is not None:
                 # "وزارة الدفاع العراقية 2000 جندي": the ministry is Iraqi, not a subgroup.
                 if not any(w in _INSTITUTIONS for w in words[max(a, k - 3):k]):
@@ -591,6 +638,7 @@ NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as n
 # the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
 OUTCOME_EVENTS = {"killed", "injured", "missing"}
 _SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"}
+_SUBSET_CUES_WAW = _SUBSET_CUES | {"و" + w for w in _SUBSET_CUES}
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
 
 
@@ -608,9 +656,10 @@ def _count_head(doc: Doc, m: Mention) -> int | None:
 
 def _find_head(doc: Doc, m: Mention) -> int | None:
     a, _ = _sentence_range(doc, m.first)
+    words = doc.words
     for k in range(m.first - 1, max(a, m.first - 20) - 1, -1):
-        w = doc.words[k]
-        if w in _HEADS or (k > a and doc.words[k - 1] in _RISE_VERBS):
+        w = words[k]
+        if w in _HEADS or (k > a and words[k - 1] in _RISE_VERBS):
             return k  # "ارتفعت المخصصات المالية … إلى 210 ملايين": the subject is the head
         if w in SENTENCE_BREAKS or w.replace(".", "").isdigit():
             return None
@@ -759,7 +808,8 @@ def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     lex, words = doc.lex, doc.words
     out: list[tuple[int, str, bool]] = []
     skip_to = a
-    for k in doc.candidates(a, b):
+    # Only where an actor or a place may start: elsewhere both matches below find nothing.
+    for k in sorted({*doc.candidates(a, b, lex.not_places), *doc.candidates(a, b, lex.places)}):
         if k < skip_to:
             continue
         actor = doc.match(lex.not_places, k)
@@ -785,8 +835,7 @@ def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
         place = doc.lex.place_by_id[place_id]
         # "… في مدينة بيدوا، وفي هجوم منفصل قتل 14 … في العاصمة مقديشو": a place in the
         # figure's own clause beats one across a clause break.
-        lo, hi = sorted((k, near))
-        breaks = sum(1 for w in doc.words[lo:hi] if w in CLAUSE_BREAKS)
+        breaks = doc.breaks_between(*sorted((k, near)))
         score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0) - 6 * breaks
         if best is None or score > best[0]:
             best = (score, place.id)
@@ -805,28 +854,41 @@ _NOT_NAMES = {"قريبه", "قريب", "مجاوره", "صغيره", "نائي�
 
 def _unlisted_in_article(doc: Doc) -> set[str]:
     """Unlisted towns the article itself names with مدينة/بلدة/قرية…, once per article."""
-    def find() -> set[str]:
-        return {name[1:] for k in range(len(doc.words) - 1) if doc.words[k] in _TOWN_NOUNS
-                if (name := _unlisted_place(doc, k, k + 2, k))}
-
-    names: set[str] = doc.once(("unlisted",), find)
+    names: set[str] = doc.once(("unlisted",), lambda: set(_unlisted_towns(doc)[1]))
     return names
 
 
+def _unlisted_towns(doc: Doc) -> tuple[list[int], list[str]]:
+    """Each town noun k of the article followed by a name the gazetteer does not know
+    (مدينة غاو), and that name, in text order; once per article, for all its figures."""
+    def find() -> tuple[list[int], list[str]]:
+        words, at, names = doc.words, [], []
+        for k in doc.town_at:
+            if k + 1 >= len(words):
+                break
+            w = words[k + 1]
+            if w in _NOT_NAMES or w in _TOWN_NOUNS or not w.isalpha() or len(w) < 2:
+                continue
+            if doc.match(doc.lex.places, k, article=False) or \
+                    doc.match(doc.lex.places, k + 1, article=False):
+                continue  # a listed place: the gazetteer decides
+            at.append(k)
+            names.append(w)
+        return at, names
+
+    found: tuple[list[int], list[str]] = doc.once(("unlisted towns",), find)
+    return found
+
+
 def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
-    """A town the gazetteer does not know, named after مدينة/بلدة/قرية/مخيم/ولاية…: `~name`."""
-    words, best = doc.words, None
-    for k in range(a, b - 1):
-        w = words[k + 1]
-        if words[k] not in _TOWN_NOUNS or w in _NOT_NAMES or w in _TOWN_NOUNS \
-                or not w.isalpha() or len(w) < 2:
-            continue
-        if doc.match(doc.lex.places, k, article=False) or \
-                doc.match(doc.lex.places, k + 1, article=False):
-            continue  # a listed place: the gazetteer decides
-        if best is None or abs(k - near) < abs(best[0] - near):
-            best = (k, w)
-    return f"~{best[1]}" if best else None
+    """A town the gazetteer does not know, named after مدينة/بلدة/قرية/مخيم/ولاية…: `~name`.
+    The nearest to `near` of those whose town noun k is in [a, b - 1)."""
+    at, names = _unlisted_towns(doc)
+    best = None
+    for n in range(bisect_left(at, a), bisect_left(at, b - 1)):
+        if best is None or abs(at[n] - near) < abs(at[best] - near):
+            best = n
+    return f"~{names[best]}" if best is not None else None
 
 
 def _destination(doc: Doc, a: int, b: int) -> str | None:
@@ -913,7 +975,7 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     words, toks = doc.words, doc.tokens
     t = doc.match(doc.lex.months, k)
     nxt = k + (len(t.tokens) if t else 1)
-    pub = doc.article.published_day() or date(1970, 1, 1)
+    pub = _published_day(doc) or date(1970, 1, 1)
     day = 1
     if k > 0 and toks[k - 1].is_digits and is_int(words[k - 1]) and 1 <= int(words[k - 1]) <= 31:
         day = int(words[k - 1])
@@ -928,6 +990,12 @@ _RELATIVE_CLAUSE = {"التي", "الذي", "اللذين", "اللتين", "ا�
 
 
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
+    """The date tokens [a, b) state (once per document and range)."""
+    found: date | None = doc.once(("time", a, b), lambda: _find_time(doc, a, b))
+    return found
+
+
+def _find_time(doc: Doc, a: int, b: int) -> date | None:
     lex = doc.lex
     # "منذ 30 مارس" / "التي بدأت في 30 مارس" opens a period: the figure is as of later.
     months = [(k, t) for k, t in doc.hits(lex.months, a, b)
@@ -940,9 +1008,14 @@ def _time_in(doc: Doc, a: int, b: int) -> date | None:
     relative = [(k, t) for k, t in doc.hits(lex.relative_terms, a, b)
                 if not (_PERIOD_START | _RELATIVE_CLAUSE) & set(doc.words[max(a, k - 4):k])]
     if relative:
-        pub = doc.article.published_day() or date(1970, 1, 1)
+        pub = _published_day(doc) or date(1970, 1, 1)
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
     return None
+
+
+def _published_day(doc: Doc) -> date | None:
+    found: date | None = doc.once(("published",), doc.article.published_day)
+    return found
 
 
 def _time(doc: Doc, m: Mention, inherit: bool) -> tuple[date | None, bool]:
@@ -959,7 +1032,7 @@ def _time(doc: Doc, m: Mention, inherit: bool) -> tuple[date | None, bool]:
             found = _time_in(doc, *doc.sentences[s - back])
             if found:
                 return found, True
-    return doc.article.published_day(), False
+    return _published_day(doc), False
 
 
 # ---------------------------------------------------------------- who said it
@@ -995,9 +1068,11 @@ def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
     best: tuple[int, int, Term] | None = None
     lo, hi = max(a, first - 20), min(b, last + 20)
     cues = doc.hits(lex.attribution_preps, a, b)
-    if not preps_only:
-        cues = sorted(cues + doc.hits(lex.attribution_verbs, a, b),
-                      key=lambda hit: (hit[0], hit[1].label != "prep"))
+    verbs = [] if preps_only else doc.hits(lex.attribution_verbs, a, b)
+    if cues and verbs:  # each list alone is in text order already
+        cues = sorted(cues + verbs, key=lambda hit: (hit[0], hit[1].label != "prep"))
+    elif verbs:
+        cues = verbs
     for k, t in cues:
         if lo <= k < hi and (best is None or abs(k - first) < abs(best[0] - first)):
             best = (k, k + len(t.tokens), t)
@@ -1075,8 +1150,11 @@ def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
 
 def _has(doc: Doc, ts: TermSet, m: Mention, before: int, after: int) -> bool:
     a, b = _sentence_range(doc, m.first)
+    hits = doc.hits(ts, a, b)
+    if not hits:  # most sentences have none: no generator to make
+        return False
     lo, hi = max(a, m.first - before), min(b, m.last + 1 + after)
-    return any(lo <= k < hi for k, _ in doc.hits(ts, a, b))
+    return any(lo <= k < hi for k, _ in hits)
 
 
 def _fmt(v: float | None) -> str:
@@ -1196,8 +1274,8 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         event, entity, location, unit = ref.event, ref.entity, ref.location, ref.unit
         scope, time_iso, fact_key = ref.scope, ref.time, ref.fact_key
         modality = "count"
-    elif m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES | {
-            "و" + w for w in _SUBSET_CUES} and not m.vague and entity:
+    elif m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES_WAW and not m.vague \
+            and entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         entity = f"{entity.split('.')[0]}.part"
         thing = entity if unit == "person" else unit
@@ -1223,7 +1301,7 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         elif daily and when:
             scope = f"daily:{when.isoformat()}"
         elif kind == "incident" and when:
-            scope = when.strftime("%Y-%m")
+            scope = f"{when.year}-{when.month:02d}"  # as strftime("%Y-%m") writes it, faster
         else:
             scope = "total"
         time_iso = when.isoformat() if when else None
@@ -1259,12 +1337,16 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
 
 
 def _before_in_sentence(doc: Doc, ts: TermSet, m: Mention) -> bool:
-    return any(k < m.first for k, _ in doc.hits(ts, *_sentence_range(doc, m.first)))
+    hits = doc.hits(ts, *_sentence_range(doc, m.first))
+    return bool(hits) and hits[0][0] < m.first  # hits are in text order
 
 
 def _daily(doc: Doc, m: Mention) -> bool:
     """A figure for one day or one batch; `حصيلة جديدة` is a new total, not a new batch."""
     a, b = _sentence_range(doc, m.first)
+    hits = doc.hits(doc.lex.daily, a, b)
+    if not hits:  # most sentences have none: no closure to make
+        return False
     lo, hi = max(a, m.first - 4), min(b, m.last + 5)
     far = min(b, m.last + 9)  # "قتلوا في قطاع غزة خلال الساعات الأربع والعشرين الماضية"
     def counts(k: int, t: Term) -> bool:
@@ -1276,7 +1358,7 @@ def _daily(doc: Doc, m: Mention) -> bool:
         span = t.tokens[0] in ("خلال", "الساعات")
         return lo <= k < hi or (span and max(a, m.first - 7) <= k < far)
 
-    return any(counts(k, t) for k, t in doc.hits(doc.lex.daily, a, b))
+    return any(counts(k, t) for k, t in hits)
 
 
 def _planned_count(doc: Doc, m: Mention) -> bool:

@@ -44,6 +44,12 @@ class Term:
     tokens: tuple[str, ...]
     stem: tuple[bool, ...]
     label: str
+    # The tokens after the first: (offset, token, is a stem), for `rest_matches`.
+    rest: tuple[tuple[int, str, bool], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rest = tuple(zip(range(1, len(self.tokens)), self.tokens[1:], self.stem[1:], strict=True))
+        object.__setattr__(self, "rest", rest)
 
     def match_at(self, words: list[str], i: int, *, article: bool = True) -> bool:
         if i + len(self.tokens) > len(words):
@@ -53,6 +59,23 @@ class Term:
             forms = strip_clitics(w, article=article) if k == 0 else strip_clitics(w)
             if is_stem:
                 if not any(f.startswith(tok) for f in forms):
+                    return False
+            elif tok not in forms:
+                return False
+        return True
+
+    def rest_matches(self, words: list[str], i: int) -> bool:
+        """`match_at` for a term whose first token is known to match at i (a candidate of
+        `TermSet`): only the tokens after it are checked."""
+        if i + len(self.tokens) > len(words):
+            return False
+        for k, tok, is_stem in self.rest:
+            forms = strip_clitics(words[i + k])
+            if is_stem:
+                for f in forms:
+                    if f.startswith(tok):
+                        break
+                else:
                     return False
             elif tok not in forms:
                 return False
@@ -83,21 +106,25 @@ class TermSet:
     terms: list[Term] = field(default_factory=list)
     _exact: dict[str, list[Term]] = field(default_factory=dict)
     _stems: dict[str, list[Term]] = field(default_factory=dict)
-    # Words repeat: remember each word's candidate terms (bounded, cleared when full).
-    _cache: dict[tuple[str, bool], list[Term]] = field(default_factory=dict)
+    # Words repeat: remember each word's candidate terms (bounded, cleared when full), one
+    # dict per value of `article` (no tuple key to build on each lookup).
+    _cache: tuple[dict[str, list[Term]], dict[str, list[Term]]] = field(
+        default_factory=lambda: ({}, {}))
 
     def add(self, terms: list[Term]) -> None:
         self.terms.extend(terms)
         self.terms.sort(key=lambda t: -len(t.tokens))
         self._exact.clear()
         self._stems.clear()
-        self._cache.clear()
+        for cache in self._cache:
+            cache.clear()
         for t in self.terms:
             index = self._stems if t.stem[0] else self._exact
             index.setdefault(t.tokens[0], []).append(t)
 
     def _candidates(self, word: str, article: bool) -> list[Term]:
-        cached = self._cache.get((word, article))
+        cache = self._cache[article]
+        cached = cache.get(word)
         if cached is not None:
             return cached
         found: list[Term] = []
@@ -107,20 +134,25 @@ class TermSet:
                 for n in range(2, len(form) + 1):
                     found.extend(self._stems.get(form[:n], ()))
         found.sort(key=lambda t: -len(t.tokens))
-        if len(self._cache) > 50_000:
-            self._cache.clear()
-        self._cache[(word, article)] = found
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[word] = found
         return found
 
     def match(self, words: list[str], i: int, *, article: bool = True) -> Term | None:
-        cands = self._cache.get((words[i], article))
+        cands = self._cache[article].get(words[i])
         if cands is None:
             cands = self._candidates(words[i], article)
         for t in cands:
             # A candidate's first token already matched: one-token terms need no more checks.
-            if len(t.tokens) == 1 or t.match_at(words, i, article=article):
+            if len(t.tokens) == 1 or t.rest_matches(words, i):
                 return t
         return None
+
+
+# In a word's marks (see Lexicon.word_marks), besides the ids of term sets (object ids,
+# large numbers): a number may start at the word. Word classes get the next small numbers.
+NUMERIC = 1
 
 
 @dataclass(frozen=True)
@@ -180,22 +212,58 @@ class Lexicon:
     def __post_init__(self) -> None:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
         self._sets += list(self.qualifiers.values())
-        self._word_sets: dict[str, tuple[frozenset[int], bool]] = {}
+        self._set_ids = frozenset(id(ts) for ts in self._sets)
+        # Word classes callers registered (id of the word set -> its mark and the set, kept
+        # so that its id stays its own), and each word's marks, cached (bounded).
+        self._classes: dict[int, tuple[int, set[str]]] = {}
+        self._marks: dict[str, frozenset[int]] = {}
         self._currency_codes = {t.label for t in self.currencies.terms}
 
-    def word_info(self, word: str) -> tuple[frozenset[int], bool]:
-        """Per word, cached: the ids of the term sets a term of which may start here (most
-        words: none), and whether a number or a vague quantity may start here."""
-        known = self._word_sets.get(word)
+    def word_class(self, vocab: set[str]) -> int:
+        """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
+        as a module constant): a caller finds them with the term sets, at no extra cost."""
+        known = self._classes.get(id(vocab))
         if known is None:
-            sets = frozenset(id(ts) for ts in self._sets
-                             if ts._candidates(word, True) or ts._candidates(word, False))
-            numeric = (is_digit_word(word) or word_number(word) is not None
-                       or word in self.vague or (word[:1] in "وبلف" and word[1:] in self.vague))
-            if len(self._word_sets) > 200_000:
-                self._word_sets.clear()
-            known = self._word_sets[word] = (sets, numeric)
-        return known
+            known = self._classes[id(vocab)] = (NUMERIC + 1 + len(self._classes), vocab)
+            self._marks.clear()  # the words seen so far lack the new mark
+        return known[0]
+
+    def word_marks(self, word: str) -> frozenset[int]:
+        """Per word, cached: the ids of the term sets a term of which may start here (most
+        words: none), NUMERIC if a number or a vague quantity may start here, and the
+        mark of each registered word class the word is in."""
+        marks = self._marks.get(word)
+        if marks is None:
+            found = {id(ts) for ts in self._sets
+                     if ts._candidates(word, True) or ts._candidates(word, False)}
+            if (is_digit_word(word) or word_number(word) is not None or word in self.vague
+                    or (word[:1] in "وبلف" and word[1:] in self.vague)):
+                found.add(NUMERIC)
+            found.update(mark for mark, vocab in self._classes.values() if word in vocab)
+            if len(self._marks) > 200_000:
+                self._marks.clear()
+            marks = self._marks[word] = frozenset(found)
+        return marks
+
+    def word_info(self, word: str) -> tuple[frozenset[int], bool]:
+        """Per word: the ids of the term sets a term of which may start here (most words:
+        none), and whether a number or a vague quantity may start here."""
+        marks = self.word_marks(word)
+        return marks & self._set_ids, NUMERIC in marks
+
+    def words_marks(self, words: list[str]) -> list[frozenset[int]]:
+        """`word_marks` of each word; known words are looked up with no Python code run
+        per word."""
+        known = self._marks
+        for _ in range(2):
+            try:
+                return list(map(known.__getitem__, words))
+            except KeyError:  # new words: learn them, then look all up again
+                for w in words:
+                    if w not in known:
+                        self.word_marks(w)
+        # Only when the cache was cleared while learning (a huge or very varied text).
+        return [self.word_marks(w) for w in words]
 
     def place_label(self, place_id: str | None) -> str | None:
         place = self.place_by_id.get(place_id or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from monitor.claims.normalize import normalize_term
 
@@ -18,6 +19,17 @@ from monitor.claims.normalize import normalize_term
 TOKEN_RE = re.compile(
     r"(?:(?<![\w.])\.(?=[0-9]))?[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
     r"|[\u0621-\u064A\u0671-\u06D3]+|\S"
+)
+# The same tokens, found faster: Arabic words (most tokens) are tried first, and a leading
+# decimal point is a branch of its own whose look-behind runs only after a "." (not at
+# every space). The branches start with disjoint characters, so their order changes no
+# token. The whole is a group so that re.split also returns the whitespace between tokens:
+# offsets then follow from lengths, in C.
+_SPLIT_RE = re.compile(
+    r"([\u0621-\u064A\u0671-\u06D3]++"
+    r"|[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
+    r"|\.(?<![\w.]\.)[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
+    r"|\S)"
 )
 
 
@@ -44,26 +56,31 @@ def is_digit_word(w: str) -> bool:
 
 
 class Tokens:
-    """The tokens of a text as two flat lists; Token objects are made only when asked for
-    (most tokens are only ever looked at as words, and objects cost more than the scan)."""
+    """The tokens of a text as flat lists (words, start and end offsets); Token objects are
+    made only when asked for (most tokens are only ever looked at as words, and objects
+    cost more than the scan)."""
 
-    __slots__ = ("_made", "spans", "words")
+    __slots__ = ("_made", "ends", "starts", "words")
 
     def __init__(self, text: str) -> None:
-        self.spans = [m.span() for m in TOKEN_RE.finditer(text)]
-        self.words = [text[a:b] for a, b in self.spans]
+        # [gap, token, gap, token, ..., gap]: the running total of lengths is each token's
+        # start (after its gap) and end. No Python code runs per token.
+        parts = _SPLIT_RE.split(text)
+        offsets = list(accumulate(map(len, parts)))
+        self.words: list[str] = parts[1::2]
+        self.starts: list[int] = offsets[0:-1:2]
+        self.ends: list[int] = offsets[1::2]
         self._made: dict[int, Token] = {}
 
     def __len__(self) -> int:
-        return len(self.spans)
+        return len(self.words)
 
     def __getitem__(self, i: int) -> Token:
         if i < 0:
-            i += len(self.spans)
+            i += len(self.words)
         t = self._made.get(i)
         if t is None:
-            a, b = self.spans[i]
-            t = self._made[i] = Token(self.words[i], a, b)
+            t = self._made[i] = Token(self.words[i], self.starts[i], self.ends[i])
         return t
 
 
