@@ -408,7 +408,7 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
         t = doc.match(lex.months, j)
         assert t is not None
         last = j + len(t.tokens) - 1
-        if last + 1 < n and toks[last + 1].is_digits and _is_year_like(float(words[last + 1])):
+        if last + 1 < n and is_int(words[last + 1]) and _is_year_like(float(words[last + 1])):
             last += 1
         m.kind, m.last, m.end, m.low, m.high = "date", last, toks[last].end, None, None
         return
