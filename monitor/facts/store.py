@@ -18,6 +18,7 @@ from monitor.claims.lexicon import default_lexicon
 from monitor.facts.compare import (
     UNPLACED_WINDOW_DAYS,
     Decision,
+    Settled,
     decide,
     is_unplaced,
     order,
@@ -141,25 +142,9 @@ class FactStore:
 
     def _resettle(self, rec: ClaimRecord, history: list[ClaimRecord], fact: Fact
                   ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
-        before = {c.claim_id: (c.verdict, c.compared_with) for c in history}
-        old_pairs = {(c.compared_with, c.claim_id) for c in history
-                     if c.verdict in ALERTING and c.compared_with}
         settled, current = settle([*history, rec], tolerance=self.tolerance,
                                    later_state_days=self.later_days)
-        changed: list[ClaimRecord] = []
-        raised: list[Raised] = []
-        for s in settled:
-            c, d = s.claim, s.decision
-            c.verdict, c.reason = d.verdict, d.reason
-            c.compared_with = d.compared_with.claim_id if d.compared_with else None
-            if before.get(c.claim_id) != (c.verdict, c.compared_with):
-                changed.append(c)
-            if c.verdict in ALERTING and d.compared_with \
-                    and (c.compared_with, c.claim_id) not in old_pairs:
-                raised.append(Raised(d.compared_with, c, d.reason))
-        new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
-                     if s.claim.verdict in ALERTING and s.claim.compared_with}
-        retracted = sorted((p, c) for p, c in old_pairs - new_pairs if p)
+        changed, raised, retracted = _apply_settled(settled, history)
         fact.latest_claim = settled[-1].claim.claim_id
         if current is not None:
             fact.set_current(current)
@@ -182,27 +167,11 @@ class FactStore:
         """Settle an unplaced fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
         mine = [c for c in window if order(c) > order(rec) and within_window(c, rec)]
-        before = {c.claim_id: (c.verdict, c.compared_with) for c in mine}
-        old_pairs = {(c.compared_with, c.claim_id) for c in mine
-                     if c.verdict in ALERTING and c.compared_with}
         settled, _ = settle_unplaced([*window, rec], tolerance=self.tolerance,
                                      later_state_days=self.later_days)
         settled = [s for s in settled
                    if order(s.claim) >= order(rec) and within_window(s.claim, rec)]
-        changed: list[ClaimRecord] = []
-        raised: list[Raised] = []
-        for s in settled:
-            c, d = s.claim, s.decision
-            c.verdict, c.reason = d.verdict, d.reason
-            c.compared_with = d.compared_with.claim_id if d.compared_with else None
-            if before.get(c.claim_id) != (c.verdict, c.compared_with):
-                changed.append(c)
-            if c.verdict in ALERTING and d.compared_with \
-                    and (c.compared_with, c.claim_id) not in old_pairs:
-                raised.append(Raised(d.compared_with, c, d.reason))
-        new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
-                     if s.claim.verdict in ALERTING and s.claim.compared_with}
-        retracted = sorted((p, c) for p, c in old_pairs - new_pairs if p)
+        changed, raised, retracted = _apply_settled(settled, mine)
         if latest is None or order(rec) > order(latest):
             fact.latest_claim = rec.claim_id
             if rec.verdict != "contradicts":
@@ -259,6 +228,30 @@ class FactStore:
             got = self.get(key)
             if got:
                 yield got
+
+
+def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
+                   ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
+    """Write the settled verdicts onto their claims; return the claims whose verdict
+    changed from what `stored` held, the alerts that now hold and did not, and the
+    (previous, current) pairs of alerts that held and no longer do."""
+    before = {c.claim_id: (c.verdict, c.compared_with) for c in stored}
+    old_pairs = {(c.compared_with, c.claim_id) for c in stored
+                 if c.verdict in ALERTING and c.compared_with}
+    changed: list[ClaimRecord] = []
+    raised: list[Raised] = []
+    for s in settled:
+        c, d = s.claim, s.decision
+        c.verdict, c.reason = d.verdict, d.reason
+        c.compared_with = d.compared_with.claim_id if d.compared_with else None
+        if before.get(c.claim_id) != (c.verdict, c.compared_with):
+            changed.append(c)
+        if c.verdict in ALERTING and d.compared_with \
+                and (c.compared_with, c.claim_id) not in old_pairs:
+            raised.append(Raised(d.compared_with, c, d.reason))
+    new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
+                 if s.claim.verdict in ALERTING and s.claim.compared_with}
+    return changed, raised, sorted((p, c) for p, c in old_pairs - new_pairs if p)
 
 
 def _stamp(c: ClaimRecord) -> float:
