@@ -985,7 +985,8 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     return date(year, month, day)
 
 
-_PERIOD_START = {"منذ", "بدات", "بدا", "بدء", "اندلاع", "انطلاق", "انطلقت"}
+_PERIOD_START = {"منذ", "بدات", "بدا", "بدء", "اندلاع", "انطلاق", "انطلقت", "بداها", "بداه",
+                 "بداتها"}
 _RELATIVE_CLAUSE = {"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي"}
 
 
@@ -998,8 +999,9 @@ def _time_in(doc: Doc, a: int, b: int) -> date | None:
 def _find_time(doc: Doc, a: int, b: int) -> date | None:
     lex = doc.lex
     # "منذ 30 مارس" / "التي بدأت في 30 مارس" opens a period: the figure is as of later.
+    # ("بدأها في التاسع من شباط/فبراير": the second name of the month is further back.)
     months = [(k, t) for k, t in doc.hits(lex.months, a, b)
-              if not _PERIOD_START & set(doc.words[max(a, k - 4):k])]
+              if not _PERIOD_START & set(doc.words[max(a, k - 6):k])]
     if months:
         k, t = months[0]
         return _month_year(doc, k, int(t.label))
@@ -1305,7 +1307,11 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         else:
             scope = "total"
         time_iso = when.isoformat() if when else None
-        if event and modality != "hypothetical":
+        # A word estimate is a claim only where a word says what happened ("مئات
+        # الجرحى"), not by what it counts alone ("انشق آلاف الجنود" is no deployment).
+        worded = not m.vague or _in_sentence(doc, lex.events, m) is not None \
+            or _in_sentence(doc, lex.event_nouns, m) is not None
+        if event and modality != "hypothetical" and worded:
             thing = entity if unit == "person" else unit
             fact_key = f"{event}:{thing or '_'}:{key_place(lex, location, stated)}:{scope}"
     q0 = m.qual_start if m.qual_start is not None else m.first
