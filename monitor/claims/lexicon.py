@@ -143,9 +143,20 @@ class TermSet:
         cands = self._cache[article].get(words[i])
         if cands is None:
             cands = self._candidates(words[i], article)
+        nxt: tuple[str, ...] | None = None  # the forms of the next word, once
         for t in cands:
             # A candidate's first token already matched: one-token terms need no more checks.
-            if len(t.tokens) == 1 or t.rest_matches(words, i):
+            if len(t.tokens) == 1:
+                return t
+            # Many terms share a first word (ريف دمشق, ريف حلب...): most fail on their
+            # second, exact, token, told here with the next word's forms found once.
+            _, second, is_stem = t.rest[0]
+            if not is_stem and i + 1 < len(words):
+                if nxt is None:
+                    nxt = strip_clitics(words[i + 1])
+                if second not in nxt:
+                    continue
+            if t.rest_matches(words, i):
                 return t
         return None
 
@@ -213,6 +224,8 @@ class Lexicon:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
         self._sets += list(self.qualifiers.values())
         self._set_ids = frozenset(id(ts) for ts in self._sets)
+        # The marks of the qualifier term sets: a token with none of them starts no qualifier.
+        self.qualifier_marks = frozenset(id(ts) for ts in self.qualifiers.values())
         # Word classes callers registered (id of the word set -> its mark and the set, kept
         # so that its id stays its own), and each word's marks, cached (bounded).
         self._classes: dict[int, tuple[int, set[str]]] = {}

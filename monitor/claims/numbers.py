@@ -70,15 +70,15 @@ class Tokens:
         self.words: list[str] = parts[1::2]
         self.starts: list[int] = offsets[0:-1:2]
         self.ends: list[int] = offsets[1::2]
-        self._made: dict[int, Token] = {}
+        # One slot per token, filled when asked for: a list indexes (negative indices too)
+        # faster than a dict's `get`.
+        self._made: list[Token | None] = [None] * len(self.words)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def __getitem__(self, i: int) -> Token:
-        if i < 0:
-            i += len(self.words)
-        t = self._made.get(i)
+        t = self._made[i]
         if t is None:
             t = self._made[i] = Token(self.words[i], self.starts[i], self.ends[i])
         return t
@@ -406,8 +406,9 @@ def _decimal_tail(tokens: list[Token], p: NumberPhrase) -> NumberPhrase:
             p.value += frac.value / 10**digits
             p.last, p.decimal = frac.last, True
         return p
-    denom = _denominator(tokens, j)
-    if denom is not None and p.pieces and p.pieces[-1][1] < denom[0]:
+    # Only a phrase of و-joined pieces has a numerator to look for (most have none).
+    denom = _denominator(tokens, j) if p.pieces else None
+    if denom is not None and p.pieces[-1][1] < denom[0]:
         before, numerator = p.pieces[-1]
         p.value = before + numerator / denom[0]
         p.last, p.decimal = denom[1], True
