@@ -807,11 +807,8 @@ def _foil_governs(doc: Doc, m: Mention, verb_at: int) -> bool:
     if any(w in _SUCCEEDED or (w[:1] == "و" and w[1:] in _SUCCEEDED)
            for w in words[max(a, first - 3):first]):
         return False
-    for k, _ in doc.hits(doc.lex.foil, a, b):
-        lo, hi = sorted((k, m.first))
-        if CLAUSE_BREAKS.isdisjoint(words[lo:hi]):  # no break between: in C
-            return True
-    return False
+    return any(doc.breaks_between(*sorted((k, m.first))) == 0
+               for k, _ in doc.hits(doc.lex.foil, a, b))
 
 
 def _aid_context(doc: Doc, m: Mention) -> bool:

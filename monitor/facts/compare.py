@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from monitor.claims.normalize import normalize_term
@@ -119,15 +119,12 @@ def decide(
         # "مئات" against "آلاف": two impressions in words, not figures to hold each other to.
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
                         "two estimates in words", False)
-    if current.vague and not new.vague:
-        # A figure replaces a word ("hundreds injured" -> "more than 1,400"): it speaks
-        # for the fact from now on, whether it fits the word or not.
-        d = _decide_overlap_or_not(new, current, tolerance, later_state_days)
-        return Decision(d.verdict, d.compared_with, d.reason, True)
-    if new.vague:
-        d = _decide_overlap_or_not(new, current, tolerance, later_state_days)
-        return Decision(d.verdict, d.compared_with, d.reason, False)
-    return _decide_overlap_or_not(new, current, tolerance, later_state_days)
+    d = _decide_overlap_or_not(new, current, tolerance, later_state_days)
+    if new.vague or current.vague:
+        # A figure replaces a word ("hundreds injured" -> "more than 1,400") and speaks for
+        # the fact from now on, whether it fits the word or not; a word never replaces one.
+        return replace(d, becomes_current=not new.vague)
+    return d
 
 
 def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: float,
@@ -200,11 +197,14 @@ def _content_words(sentence: str) -> frozenset[str]:
                      if len(w) > 2 and not any(ch.isdigit() for ch in w))
 
 
-def same_story(a: ClaimRecord, b: ClaimRecord) -> bool:
-    """Jaccard overlap of the two sentences' words, figures left out."""
-    wa, wb = _content_words(a.sentence), _content_words(b.sentence)
+def _similar(wa: frozenset[str], wb: frozenset[str]) -> bool:
+    """Jaccard overlap of two sentences' words, figures left out."""
     union = len(wa | wb)
     return bool(union) and len(wa & wb) / union >= UNPLACED_SIMILARITY
+
+
+def same_story(a: ClaimRecord, b: ClaimRecord) -> bool:
+    return _similar(_content_words(a.sentence), _content_words(b.sentence))
 
 
 def within_window(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -217,16 +217,17 @@ def settle_unplaced(claims: list[ClaimRecord], *, tolerance: float, later_state_
     claim of the same story within the window, or is new. A verdict depends only on the
     claims within the window before it, so the store can settle a window, not the history."""
     ordered = sorted(claims, key=order)
+    words = [_content_words(c.sentence) for c in ordered]  # once per claim, not per pair
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
         # Another figure in the same article is not another report of it.
-        anchor = next((p for p in reversed(ordered[:i])
-                       if within_window(p, c) and (p.article_id, p.version)
-                       != (c.article_id, c.version) and same_story(p, c)), None)
-        d = decide(c, anchor, tolerance=tolerance, later_state_days=later_state_days)
-        if anchor is None:
-            d = Decision("new", None, "no earlier report of this story", True)
+        anchor = next((p for j in range(i - 1, -1, -1)
+                       if within_window(p := ordered[j], c) and (p.article_id, p.version)
+                       != (c.article_id, c.version) and _similar(words[j], words[i])), None)
+        d = decide(c, anchor, tolerance=tolerance, later_state_days=later_state_days) \
+            if anchor is not None else Decision("new", None, "no earlier report of this story",
+                                                True)
         out.append(Settled(c, d))
         if d.becomes_current:
             current = c
