@@ -57,7 +57,49 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval_real(args: argparse.Namespace) -> int:
+    """Alerts on the real months scored against the judged and gold sets (tests/realnews)."""
+    import os
+
+    settings = _common(quiet=True)
+    from monitor import realnews
+    from monitor.settings import PROJECT_ROOT
+    from monitor.sources import SourceError, load_jsonl
+
+    here = PROJECT_ROOT / "tests" / "realnews"
+    judged = realnews.Judgements.load(Path(args.judged) if args.judged else here / "judged.jsonl")
+    gold = realnews.load_gold(Path(args.gold) if args.gold else here / "gold.jsonl")
+    if not len(judged) and not gold:
+        print("newsmon eval --real: no judged alerts and no gold discrepancies found "
+              f"(looked in {here}); give --judged and --gold", file=sys.stderr)
+        return 2
+    corpus = Path(args.corpus or os.environ.get("NEWSMON_REALNEWS_DIR")
+                  or PROJECT_ROOT.parent / "shared" / "corpora" / "realnews")
+    try:
+        articles = [a for f in realnews.MONTHS for a in load_jsonl(corpus / f)]
+    except (SourceError, OSError) as exc:
+        print(f"newsmon eval --real: cannot read the real months in {corpus}: {exc} "
+              "(set --corpus or NEWSMON_REALNEWS_DIR)", file=sys.stderr)
+        return 2
+    if args.alerts:
+        alerts = [json.loads(line) for f in args.alerts
+                  for line in Path(f).read_text(encoding="utf-8").splitlines() if line.strip()]
+    else:
+        alerts = realnews.replay_alerts(_connect(settings), settings, articles)
+    scores = realnews.score(alerts, judged, gold, realnews.months_of(articles))
+    for line in realnews.report_lines(scores):
+        print(line)
+    if args.unjudged:
+        Path(args.unjudged).write_text("".join(
+            json.dumps(a, ensure_ascii=False) + "\n" for a in alerts
+            if judged.of(a) is None), encoding="utf-8")
+    print(json.dumps({k: v.summary() for k, v in scores.items()}))
+    return 0 if scores["sealed"].meets_bars() else 1
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.real:
+        return cmd_eval_real(args)
     _common(quiet=True)
     from monitor.evaluate import evaluate
     from monitor.settings import PROJECT_ROOT
@@ -246,6 +288,16 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="score the extractor on annotated sentences (gold set)")
     s.add_argument("file", nargs="?", help="JSON lines of annotated sentences")
     s.add_argument("--errors", action="store_true", help="list every disagreement on stderr")
+    s.add_argument("--real", action="store_true",
+                   help="score alerts on the real months of ../shared/corpora/realnews against "
+                        "tests/realnews (judged alerts, gold discrepancies), dev and sealed "
+                        "weeks apart; exit 1 when the sealed weeks miss the bars")
+    s.add_argument("--alerts", action="append",
+                   help="with --real: score these alert JSON lines instead of replaying")
+    s.add_argument("--corpus", help="with --real: the folder of the real months")
+    s.add_argument("--judged", help="with --real: judged alerts (JSON lines)")
+    s.add_argument("--gold", help="with --real: gold discrepancies (JSON lines)")
+    s.add_argument("--unjudged", help="with --real: write the alerts no judgement covers here")
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser("replay", help="articles through Redis + RQ; alerts as JSON lines")
