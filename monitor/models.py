@@ -93,6 +93,10 @@ class ClaimRecord(Claim):
     verdict: Verdict = "new"
     compared_with: str | None = None
     reason: str | None = None  # why the verdict, kept so a re-run can rebuild its alert
+    # What the article is about (monitor.facts.story): the evidence that two reports tell
+    # one incident. Kept on the claim so a fact's transaction needs no other key.
+    story: dict[str, float] | None = None
+    evidence: dict[str, float | bool] | None = None  # why it was compared with `compared_with`
 
 
 class Fact(BaseModel):
@@ -128,6 +132,10 @@ class Alert(BaseModel):
     previous: dict[str, Any]
     current: dict[str, Any]
     reason: str
+    # How sure newsmon is that the two figures are one quantity of one incident (0-1), and
+    # the evidence it went on; routes take `min_confidence`.
+    confidence: float = 1.0
+    evidence: dict[str, float | bool] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @staticmethod

@@ -16,6 +16,7 @@ from monitor.alerts.render import fact_url
 from monitor.alerts.routes import Route, load_routes, route_named
 from monitor.alerts.send import DeliveryError, send, send_retraction
 from monitor.claims.extract import extract_claims
+from monitor.facts.incident import as_series
 from monitor.facts.store import FactStore
 from monitor.ingest import Ingestor
 from monitor.keys import Keys
@@ -61,6 +62,7 @@ class Pipeline:
         for claim in claims:
             if not claim.fact_key or claim.modality != "count":
                 continue
+            claim = as_series(claim)
             rec = self.facts.record(claim, article)
             if not rec.already:
                 VERDICTS.labels(verdict=rec.record.verdict).inc()

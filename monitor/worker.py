@@ -78,8 +78,10 @@ def preload() -> None:
     them instead of paying ~70 ms per job to load them again."""
     import workers.jobs  # noqa: F401
     from monitor.claims.lexicon import default_lexicon
+    from monitor.facts import story
 
     default_lexicon()
+    story.preload()
 
 
 def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) -> NewsmonWorker:

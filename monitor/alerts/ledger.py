@@ -8,13 +8,15 @@ from typing import Any
 
 import redis
 
+from monitor.facts.incident import confidence
 from monitor.facts.store import Raised
 from monitor.keys import Keys
 from monitor.models import Alert, ClaimRecord, Fact
 
 
 def _side(c: ClaimRecord) -> dict[str, Any]:
-    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason"})
+    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason",
+                                           "story", "evidence"})
     d["claim_id"] = c.claim_id
     return d
 
@@ -30,6 +32,8 @@ def build_alert(fact: Fact, raised: Raised) -> Alert:
         previous=_side(raised.previous),
         current=_side(raised.current),
         reason=raised.reason,
+        confidence=confidence(raised.current.evidence),
+        evidence=raised.current.evidence or {},
     )
 
 

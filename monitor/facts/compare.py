@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from monitor.claims.normalize import normalize_term
+from monitor.facts.incident import LINK_WINDOW_DAYS, content_words, ties
 from monitor.models import ClaimRecord, Verdict
 
 INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
@@ -16,6 +15,9 @@ INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
 # week after), unless the report says it is a running total.
 TOLL_EVENTS = {"killed", "injured", "missing"}
 TOLL_DAYS = 7
+# Two outlets a few hours apart giving two tolls disagree; a toll reported this much later
+# and higher is the count moving on.
+TOLL_RISE_HOURS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class Decision:
     compared_with: ClaimRecord | None
     reason: str
     becomes_current: bool
+    evidence: dict[str, float | bool] | None = None  # why the two reports are one incident
 
 
 def order(c: ClaimRecord) -> tuple[date, datetime, str]:
@@ -180,54 +183,60 @@ def settle(claims: list[ClaimRecord], *, tolerance: float,
     return out, current
 
 
-# A figure whose place the text does not give (key place `_`) cannot be told apart from
-# every other story's by its key. It meets only a report of the same story: a sentence
-# sharing most of its words (wire copy, rewritten by outlets), published within days.
-UNPLACED_WINDOW_DAYS = 3
-UNPLACED_SIMILARITY = 0.3
-
-
-def is_unplaced(fact_key: str | None) -> bool:
-    parts = (fact_key or "").split(":")
-    return len(parts) > 2 and parts[2] == "_"
-
-
-def _content_words(sentence: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
-                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
-
-
-def _similar(wa: frozenset[str], wb: frozenset[str]) -> bool:
-    """Jaccard overlap of two sentences' words, figures left out."""
-    union = len(wa | wb)
-    return bool(union) and len(wa & wb) / union >= UNPLACED_SIMILARITY
-
-
-def same_story(a: ClaimRecord, b: ClaimRecord) -> bool:
-    return _similar(_content_words(a.sentence), _content_words(b.sentence))
-
-
 def within_window(a: ClaimRecord, b: ClaimRecord) -> bool:
-    return abs((when(a)[1] - when(b)[1]).total_seconds()) <= UNPLACED_WINDOW_DAYS * 86400
+    return abs((when(a)[1] - when(b)[1]).total_seconds()) <= LINK_WINDOW_DAYS * 86400
 
 
-def settle_unplaced(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int
-                    ) -> tuple[list[Settled], ClaimRecord | None]:
-    """`settle` for a fact with no place: each claim is decided against the latest earlier
-    claim of the same story within the window, or is new. A verdict depends only on the
-    claims within the window before it, so the store can settle a window, not the history."""
+def _explicit(c: ClaimRecord) -> bool:
+    """The figure is given to a speaker, not only to the outlet that printed it."""
+    return bool(c.attributed_to) and c.attributed_to != c.outlet
+
+
+def _may_meet_in_article(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Two figures of one article meet only when it gives them to two different sources
+    (the SDF's ~1,500 against the Interior Ministry's 120); otherwise they are parts, a
+    day and a total, or two things the key could not tell apart."""
+    return _explicit(a) and _explicit(b) and not same_source(a, b)
+
+
+def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int,
+                  since: ClaimRecord | None = None) -> tuple[list[Settled], ClaimRecord | None]:
+    """`settle` for a fact of incidents: each claim is decided against the latest earlier
+    claim linked to it (a report of the same story within the window, see
+    `monitor.facts.incident`), or is new. A verdict depends only on the claims within the
+    window before it, so the store settles a window, not the history. With `since`, only the
+    claims from it on (in order, within the window of it) are decided: the others are the
+    ones they may meet."""
     ordered = sorted(claims, key=order)
-    words = [_content_words(c.sentence) for c in ordered]  # once per claim, not per pair
+    words: dict[int, frozenset[str]] = {}  # once per claim, not per pair, only as needed
+
+    def words_of(k: int) -> frozenset[str]:
+        if k not in words:
+            words[k] = content_words(ordered[k].sentence)
+        return words[k]
+
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
-        # Another figure in the same article is not another report of it.
-        anchor = next((p for j in range(i - 1, -1, -1)
-                       if within_window(p := ordered[j], c) and (p.article_id, p.version)
-                       != (c.article_id, c.version) and _similar(words[j], words[i])), None)
-        d = decide(c, anchor, tolerance=tolerance, later_state_days=later_state_days) \
-            if anchor is not None else Decision("new", None, "no earlier report of this story",
-                                                True)
+        if since is not None and (order(c) < order(since) or not within_window(c, since)):
+            continue
+        anchor, evidence = None, None
+        for j in range(i - 1, -1, -1):
+            p = ordered[j]
+            if not within_window(p, c):
+                continue
+            same = (p.article_id, p.version) == (c.article_id, c.version)
+            if same and not _may_meet_in_article(p, c):
+                continue
+            tie = ties(p, c, words_of(j), words_of(i))
+            if tie is not None:
+                anchor, evidence = p, tie.evidence()
+                break
+        if anchor is None:
+            d = Decision("new", None, "no earlier report of this incident", True)
+        else:
+            d = replace(decide(c, anchor, tolerance=tolerance,
+                               later_state_days=later_state_days), evidence=evidence)
         out.append(Settled(c, d))
         if d.becomes_current:
             current = c
@@ -264,8 +273,17 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
         return None
     if new.update_cue and grown:
         return "the report says the count has grown"
+    if not grown:
+        return None  # a lower later figure is a disagreement, never an update
     if same_source(new, ref) and when(new)[1] > when(ref)[1]:
         return "the same source reports a later figure"
+    top = ref.high if ref.high is not None else ref.low
+    higher = new.low is not None and top is not None and new.low > top
+    if new.event in TOLL_EVENTS and higher and (when(new)[1] - when(ref)[1]).total_seconds() \
+            >= TOLL_RISE_HOURS * 3600:
+        # The dead and injured of one incident are counted for days and the count only
+        # rises: a later, higher toll of the same incident is the count moving on.
+        return "a later report of the incident puts the toll higher"
     (new_ref, _), (old_ref, _) = when(new), when(ref)
     if (new_ref - old_ref).days >= later_state_days:
         return f"reported {(new_ref - old_ref).days} days after the previous figure"

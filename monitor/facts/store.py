@@ -16,17 +16,17 @@ import redis
 
 from monitor.claims.lexicon import default_lexicon
 from monitor.facts.compare import (
-    UNPLACED_WINDOW_DAYS,
     Decision,
     Settled,
     decide,
-    is_unplaced,
     order,
     settle,
-    settle_unplaced,
+    settle_linked,
     when,
     within_window,
 )
+from monitor.facts.incident import LINK_WINDOW_DAYS, is_series_key
+from monitor.facts.story import article_vector
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
 
@@ -60,6 +60,7 @@ def to_record(claim: Claim, article: Article) -> ClaimRecord:
         outlet=article.outlet,
         published=article.published,
         url=article.url,
+        story=article_vector(article),
     )
 
 
@@ -84,7 +85,10 @@ class FactStore:
         fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
         akey = self.keys.fact_alerts(claim.fact_key)
         tkey = self.keys.fact_times(claim.fact_key)
-        unplaced = is_unplaced(claim.fact_key)
+        # A series (a stated running total) is one count across stories and months: its
+        # history settles whole. Any other fact holds many incidents: a claim meets only
+        # linked reports within the window around it.
+        windowed = not is_series_key(claim.fact_key)
         while True:
             with self.r.pipeline() as pipe:
                 try:
@@ -95,9 +99,9 @@ class FactStore:
                         pipe.unwatch()
                         mine = ClaimRecord.model_validate_json(stored)
                         return Recorded(mine, fact, True, self._active(
-                            ckey, self._window(self.r, tkey, ckey, mine) if unplaced else None))
+                            ckey, self._window(self.r, tkey, ckey, mine) if windowed else None))
                     latest = self._get(pipe, ckey, fact.latest_claim)
-                    if unplaced:
+                    if windowed:
                         window = self._window(pipe, tkey, ckey, rec)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest)
@@ -119,7 +123,7 @@ class FactStore:
                                                         r.current.claim_id), "active")
                     for prev_id, cur_id in retracted:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
-                    if unplaced:
+                    if windowed:
                         pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
                     pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
                     pipe.execute()
@@ -131,7 +135,7 @@ class FactStore:
     @staticmethod
     def _apply_one(rec: ClaimRecord, d: Decision, fact: Fact
                    ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
-        rec.verdict, rec.reason = d.verdict, d.reason
+        rec.verdict, rec.reason, rec.evidence = d.verdict, d.reason, d.evidence
         rec.compared_with = d.compared_with.claim_id if d.compared_with else None
         fact.latest_claim = rec.claim_id
         if d.becomes_current:
@@ -153,10 +157,10 @@ class FactStore:
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
                 rec: ClaimRecord) -> list[ClaimRecord]:
-        """The stored claims of an unplaced fact published within two windows of `rec`:
+        """The stored claims of a windowed fact published within two windows of `rec`:
         the claims `rec` can change lie within one window, and what they are decided
         against within one window of them."""
-        span = 2 * UNPLACED_WINDOW_DAYS * 86400 + 1
+        span = 2 * LINK_WINDOW_DAYS * 86400 + 1
         ids = r.zrangebyscore(tkey, _stamp(rec) - span, _stamp(rec) + span)
         raw = r.hmget(ckey, ids) if ids else []
         return [ClaimRecord.model_validate_json(v) for v in raw if v]
@@ -164,22 +168,20 @@ class FactStore:
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
                          latest: ClaimRecord | None
                          ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
-        """Settle an unplaced fact around a new claim: its verdict and those of the claims
+        """Settle a windowed fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
         mine = [c for c in window if order(c) > order(rec) and within_window(c, rec)]
-        settled, _ = settle_unplaced([*window, rec], tolerance=self.tolerance,
-                                     later_state_days=self.later_days)
-        settled = [s for s in settled
-                   if order(s.claim) >= order(rec) and within_window(s.claim, rec)]
+        settled, _ = settle_linked([*window, rec], tolerance=self.tolerance,
+                                   later_state_days=self.later_days, since=rec)
         changed, raised, retracted = _apply_settled(settled, mine)
         if latest is None or order(rec) > order(latest):
             fact.latest_claim = rec.claim_id
             if rec.verdict != "contradicts":
-                fact.set_current(rec)  # what the latest report of the latest story says
+                fact.set_current(rec)  # what the latest report of the latest incident says
         return changed, raised, retracted
 
     def _active(self, ckey: str, window: list[ClaimRecord] | None = None) -> list[Raised]:
-        """Every alert the fact holds now (or within an unplaced fact's window), for a
+        """Every alert the fact holds now (or within a windowed fact's window), for a
         re-run to offer again after a crash."""
         claims = {c.claim_id: c for c in (window if window is not None else (
             ClaimRecord.model_validate_json(v) for v in self.r.hvals(ckey)))}
@@ -242,7 +244,7 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
     raised: list[Raised] = []
     for s in settled:
         c, d = s.claim, s.decision
-        c.verdict, c.reason = d.verdict, d.reason
+        c.verdict, c.reason, c.evidence = d.verdict, d.reason, d.evidence
         c.compared_with = d.compared_with.claim_id if d.compared_with else None
         if before.get(c.claim_id) != (c.verdict, c.compared_with):
             changed.append(c)

@@ -1,0 +1,178 @@
+"""Which reports of a figure are about one incident, and which figures are running series.
+
+Two figures under one fact key (event, counted thing, place, scope) are about the same
+incident only when their reports are linked: the same story told by two outlets or retold
+a day later (the cosine of their story vectors, or a shared wording of the sentence),
+within a few days. A country's killings in one week are many incidents under one key.
+
+A figure stated as a running total ("منذ بدء العملية", "حتى الآن", "بلغ إجمالي", "منذ عام
+2015") is a point of a series, not an incident: series points meet each other across stories
+and months, and never a figure of one incident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from monitor.claims.lexicon import TermSet, _terms
+from monitor.claims.normalize import normalize, normalize_term
+from monitor.facts.story import cosine
+from monitor.models import Claim, ClaimRecord
+
+SERIES_SCOPE = "series"
+# How far apart two reports of one incident may be published: tolls are revised for days.
+LINK_WINDOW_DAYS = 3
+# Story vectors this close are one story (TDT link detection); measured on the judged
+# alerts of the dev weeks of ../shared/corpora/realnews (tests/realnews/README.md).
+LINK_COSINE = 0.35
+# A sentence sharing this much of its wording (figures aside) is a rewrite of the other.
+SENTENCE_OVERLAP = 0.3
+# Under a town's or a province's key, reports a day or two apart are likely one incident
+# already: less wording in common is enough. A country's key holds many incidents a day.
+LOCAL_COSINE = 0.2
+LOCAL_OVERLAP = 0.15
+LOCAL_DAYS = 2
+# What stands for a figure less than a count of the incident (a word estimate, a sum of
+# parts, a figure the text gives no place for) meets only a close retelling of its story.
+STRONG_COSINE = 0.5
+# Two figures of one article meet only where their sentences tell the same event.
+IN_ARTICLE_OVERLAP = 0.2
+# A series cue governs the figure when it stands this many words before it, or after it
+# (as the extractor reads update cues: the cue opens the clause the figure closes).
+_CUE_BEFORE, _CUE_AFTER = 20, 8
+_CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
+
+
+@lru_cache(maxsize=4)
+def _series_cues(config_dir: str) -> TermSet:
+    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
+    ts = TermSet()
+    ts.add(_terms(data.get("series_cues") or [], "series"))
+    return ts
+
+
+def _config_dir() -> str:
+    from monitor.settings import get_settings
+
+    return str(get_settings().config_dir)
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def is_series(claim: Claim) -> bool:
+    """The sentence states the figure as a running total (a cue in its clause)."""
+    sentence = claim.sentence
+    at = sentence.find(claim.text)
+    if at < 0:
+        return False
+    before = _TOKEN.findall(normalize(sentence[:at]).text)
+    after = _TOKEN.findall(normalize(sentence[at + len(claim.text):]).text)[:_CUE_AFTER]
+    end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
+    words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
+    cues = _series_cues(_config_dir())
+    return any(cues.match(words, i) is not None for i in range(len(words)))
+
+
+def as_series(claim: Claim) -> Claim:
+    """A running-total figure under its series' key (scope `series`); others unchanged."""
+    if not claim.fact_key or claim.vague or not is_series(claim):
+        return claim
+    event, thing, place, _ = claim.fact_key.split(":", 3)
+    return claim.model_copy(update={"scope": SERIES_SCOPE,
+                                    "fact_key": f"{event}:{thing}:{place}:{SERIES_SCOPE}"})
+
+
+def is_series_key(fact_key: str | None) -> bool:
+    return (fact_key or "").endswith(":" + SERIES_SCOPE)
+
+
+def content_words(sentence: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
+                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
+
+
+def overlap(wa: frozenset[str], wb: frozenset[str]) -> float:
+    """Jaccard overlap of two sentences' words, figures left out."""
+    union = len(wa | wb)
+    return len(wa & wb) / union if union else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two reports are taken for one incident: the evidence an alert carries."""
+
+    story: float  # cosine of the two articles' story vectors
+    sentence: float  # word overlap of the two sentences
+    same_article: bool
+    local: bool  # a town's or province's key, reports within LOCAL_DAYS
+
+    @property
+    def strong(self) -> bool:
+        return self.story >= STRONG_COSINE or self.sentence >= SENTENCE_OVERLAP
+
+    @property
+    def holds(self) -> bool:
+        if self.same_article:
+            return self.sentence >= IN_ARTICLE_OVERLAP
+        if self.local:
+            return self.story >= LOCAL_COSINE or self.sentence >= LOCAL_OVERLAP
+        return self.story >= LINK_COSINE or self.sentence >= SENTENCE_OVERLAP
+
+    def evidence(self) -> dict[str, float | bool]:
+        return {"story_similarity": round(self.story, 3),
+                "sentence_overlap": round(self.sentence, 3),
+                "same_article": self.same_article, "local": self.local}
+
+
+def weak_figure(c: ClaimRecord) -> bool:
+    """A word estimate, a sum of parts, or a figure the text gives no place for."""
+    return c.vague or c.derived is not None or (c.fact_key or "::_").split(":")[2] == "_"
+
+
+def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
+         wb: frozenset[str] | None = None) -> Link | None:
+    """The link of two claims of one fact when it makes them one incident, else None."""
+    tie = link(a, b, wa, wb)
+    if not tie.holds:
+        return None
+    if (weak_figure(a) or weak_figure(b)) and not (tie.same_article or tie.strong):
+        return None
+    return tie
+
+
+def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
+         wb: frozenset[str] | None = None) -> Link:
+    same = a.article_id == b.article_id and a.version == b.version
+    story = 1.0 if same else cosine(a.story or {}, b.story or {})
+    words_a = wa if wa is not None else content_words(a.sentence)
+    words_b = wb if wb is not None else content_words(b.sentence)
+    place = (a.fact_key or "::_").split(":")[2]
+    # A province (sy.daraa) or a town the gazetteer does not list (~خوست): not a country.
+    local = ("." in place or place.startswith("~")) and _gap_days(a, b) <= LOCAL_DAYS
+    return Link(story, overlap(words_a, words_b), same, local)
+
+
+def _gap_days(a: ClaimRecord, b: ClaimRecord) -> float:
+    if a.published is None or b.published is None:
+        return float("inf")
+    pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (a.published, b.published))
+    return abs((pa - pb).total_seconds()) / 86400
+
+
+def confidence(evidence: dict[str, float | bool] | None) -> float:
+    """How sure the link is, from its evidence: a series or one article's two sources are
+    as sure as the reading; two reports, as sure as their stories are alike."""
+    if not evidence:
+        return 1.0
+    if evidence.get("same_article"):
+        return 0.9
+    story = float(evidence.get("story_similarity", 0.0))
+    sentence = float(evidence.get("sentence_overlap", 0.0))
+    return round(min(1.0, max(story, sentence * 1.5)), 3)
