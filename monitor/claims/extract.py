@@ -26,6 +26,7 @@ from monitor.claims.numbers import (
     parse_number_at,
     word_number,
 )
+from monitor.claims.vet import vet
 from monitor.models import Article, Claim
 
 PERSON_CLASSES = {
@@ -1223,6 +1224,7 @@ def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
         claim = _claim(doc, m, claims)
         if claim is not None:
             claims.append(claim)
+    claims = vet(article, claims, doc.lex)
     return claims + breakdown_totals(claims)
 
 
