@@ -75,6 +75,9 @@ class Claim(BaseModel):
     time: str | None = None
     modality: Literal["count", "planned", "hypothetical"] = "count"
     update_cue: bool = False
+    # Stated as a running total ("منذ بدء", "حتى الآن"): a point of a series, which meets
+    # other points across stories and months (monitor/facts/incident.py).
+    series: bool = False
     derived: str | None = None  # e.g. "sum of parts": a breakdown standing for its total
 
     @property

@@ -59,8 +59,9 @@ def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> Non
                   **TOL).verdict == "updates"
     # A toll is counted for days and only rises: a later, higher toll of the incident is the
     # count moving on (analysts reading the real months called such pairs updates); a
-    # lower one, or another source's figure at the same time, is a disagreement.
-    assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "updates"
+    # lower one, or two named sources' figures, is a disagreement.
+    assert decide(rec(400, 400, who="o1", day=3), old, **TOL).verdict == "updates"
+    assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "contradicts"
     assert decide(rec(50, 50, who="x", day=3), old, **TOL).verdict == "contradicts"
     escape = rec(100, 300, who="estimates", day=1, event="escaped")
     assert decide(rec(400, 400, who="x", day=3, event="escaped"), escape, **TOL).verdict \

@@ -6,7 +6,15 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from monitor.facts.incident import LINK_WINDOW_DAYS, content_words, ties
+from monitor.facts.incident import (
+    LINK_COSINE,
+    LINK_WINDOW_DAYS,
+    SENTENCE_OVERLAP,
+    SERIES_DAYS,
+    content_words,
+    link,
+    ties,
+)
 from monitor.models import ClaimRecord, Verdict
 
 INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
@@ -17,7 +25,7 @@ TOLL_EVENTS = {"killed", "injured", "missing"}
 TOLL_DAYS = 7
 # Two outlets a few hours apart giving two tolls disagree; a toll reported this much later
 # and higher is the count moving on.
-TOLL_RISE_HOURS = 3
+TOLL_RISE_HOURS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,14 +207,47 @@ def _may_meet_in_article(a: ClaimRecord, b: ClaimRecord) -> bool:
     return _explicit(a) and _explicit(b) and not same_source(a, b)
 
 
+SERIES_SAME_DAY_HOURS = 24
+
+
+def _gap_seconds(a: ClaimRecord, b: ClaimRecord) -> float:
+    return abs((when(a)[1] - when(b)[1]).total_seconds())
+
+
+def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[str]
+             ) -> dict[str, float | bool] | None:
+    """Whether an earlier claim `p` of the fact is a report `c` may be compared with, and the
+    evidence: a linked report of the same incident within the window; for a point of a
+    series, also any earlier point, and earlier figures of its story, within months. A
+    one-incident figure never meets a series point (a day's toll is no running total)."""
+    gap = _gap_seconds(p, c)
+    if c.series and gap <= SERIES_DAYS * 86400:
+        if p.series:
+            return {"series": True}
+        tie = link(p, c, wp, wc)
+        # "by Thursday evening, 75" after the morning's 50 at the same hospital: under a
+        # local key, the same day's figure is the count the series moved on from.
+        if tie.story >= LINK_COSINE or tie.sentence >= SENTENCE_OVERLAP \
+                or (tie.local and gap <= SERIES_SAME_DAY_HOURS * 3600):
+            return tie.evidence()
+        return None
+    if p.series or c.series or gap > LINK_WINDOW_DAYS * 86400:
+        return None
+    if (p.article_id, p.version) == (c.article_id, c.version) \
+            and not _may_meet_in_article(p, c):
+        return None
+    tie = ties(p, c, wp, wc)
+    return tie.evidence() if tie is not None else None
+
+
 def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int,
                   since: ClaimRecord | None = None) -> tuple[list[Settled], ClaimRecord | None]:
     """`settle` for a fact of incidents: each claim is decided against the latest earlier
-    claim linked to it (a report of the same story within the window, see
-    `monitor.facts.incident`), or is new. A verdict depends only on the claims within the
-    window before it, so the store settles a window, not the history. With `since`, only the
-    claims from it on (in order, within the window of it) are decided: the others are the
-    ones they may meet."""
+    claim it may meet (`may_meet`), or is new. A verdict depends only on the claims before
+    it that it may meet, never on other verdicts, so the store settles the window around a
+    claim (and the fact's series points), not the history. With `since`, only the claims a
+    claim arriving at `since` can change are decided: those after it, within its window or
+    points of a series."""
     ordered = sorted(claims, key=order)
     words: dict[int, frozenset[str]] = {}  # once per claim, not per pair, only as needed
 
@@ -218,19 +259,14 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
-        if since is not None and (order(c) < order(since) or not within_window(c, since)):
+        if since is not None and (order(c) < order(since)
+                                  or not (c.series or within_window(c, since))):
             continue
         anchor, evidence = None, None
         for j in range(i - 1, -1, -1):
-            p = ordered[j]
-            if not within_window(p, c):
-                continue
-            same = (p.article_id, p.version) == (c.article_id, c.version)
-            if same and not _may_meet_in_article(p, c):
-                continue
-            tie = ties(p, c, words_of(j), words_of(i))
-            if tie is not None:
-                anchor, evidence = p, tie.evidence()
+            evidence = may_meet(ordered[j], c, words_of(j), words_of(i))
+            if evidence is not None:
+                anchor = ordered[j]
                 break
         if anchor is None:
             d = Decision("new", None, "no earlier report of this incident", True)
@@ -279,10 +315,12 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
         return "the same source reports a later figure"
     top = ref.high if ref.high is not None else ref.low
     higher = new.low is not None and top is not None and new.low > top
-    if new.event in TOLL_EVENTS and higher and (when(new)[1] - when(ref)[1]).total_seconds() \
-            >= TOLL_RISE_HOURS * 3600:
+    two_sources = _explicit(new) and _explicit(ref) and not same_source(new, ref)
+    if new.event in TOLL_EVENTS and higher and not two_sources \
+            and (when(new)[1] - when(ref)[1]).total_seconds() >= TOLL_RISE_HOURS * 3600:
         # The dead and injured of one incident are counted for days and the count only
-        # rises: a later, higher toll of the same incident is the count moving on.
+        # rises: a later, higher toll of the same incident is the count moving on, unless
+        # two named sources give the two figures (the ministry's 27, civil defence's 60).
         return "a later report of the incident puts the toll higher"
     (new_ref, _), (old_ref, _) = when(new), when(ref)
     if (new_ref - old_ref).days >= later_state_days:

@@ -25,7 +25,7 @@ from monitor.facts.compare import (
     when,
     within_window,
 )
-from monitor.facts.incident import LINK_WINDOW_DAYS, is_series_key
+from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
 from monitor.facts.story import article_vector
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
@@ -85,24 +85,28 @@ class FactStore:
         fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
         akey = self.keys.fact_alerts(claim.fact_key)
         tkey = self.keys.fact_times(claim.fact_key)
-        # A series (a stated running total) is one count across stories and months: its
-        # history settles whole. Any other fact holds many incidents: a claim meets only
-        # linked reports within the window around it.
-        windowed = not is_series_key(claim.fact_key)
+        skey = self.keys.fact_series(claim.fact_key)
+        # A local running count (detainees held in Hasakah) settles its history whole. Any
+        # other fact holds many incidents: a claim meets only linked reports within the
+        # window around it, or, as a point of a series, the series' earlier points.
+        windowed = not settles_whole(claim.fact_key, claim.event)
         while True:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
+                    # A point of a series reaches back months: a fact with any settles whole.
+                    whole = not windowed or rec.series or bool(pipe.zcard(skey))
                     fact = self._fact(pipe.hget(fkey, "state"), claim)
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
                         mine = ClaimRecord.model_validate_json(stored)
                         return Recorded(mine, fact, True, self._active(
-                            ckey, self._window(self.r, tkey, ckey, mine) if windowed else None))
+                            ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     latest = self._get(pipe, ckey, fact.latest_claim)
                     if windowed:
-                        window = self._window(pipe, tkey, ckey, rec)
+                        window = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)
+                                  ] if whole else self._window(pipe, tkey, ckey, rec)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest)
                     elif latest is None or order(rec) > order(latest):
@@ -125,6 +129,8 @@ class FactStore:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
                     if windowed:
                         pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
+                    if windowed and rec.series:
+                        pipe.zadd(skey, {rec.claim_id: _stamp(rec)})
                     pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
                     pipe.execute()
                     mine = next(c for c in changed if c.claim_id == rec.claim_id)
@@ -170,7 +176,8 @@ class FactStore:
                          ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
         """Settle a windowed fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
-        mine = [c for c in window if order(c) > order(rec) and within_window(c, rec)]
+        mine = [c for c in window if order(c) > order(rec)
+                and (c.series or within_window(c, rec))]
         settled, _ = settle_linked([*window, rec], tolerance=self.tolerance,
                                    later_state_days=self.later_days, since=rec)
         changed, raised, retracted = _apply_settled(settled, mine)
