@@ -12,11 +12,13 @@ and months, and never a figure of one incident.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -189,13 +191,75 @@ def _gap_days(a: ClaimRecord, b: ClaimRecord) -> float:
     return abs((pa - pb).total_seconds()) / 86400
 
 
-def confidence(evidence: dict[str, float | bool] | None) -> float:
-    """How sure the link is, from its evidence: a series or one article's two sources are
-    as sure as the reading; two reports, as sure as their stories are alike."""
-    if not evidence:
+TOLL = frozenset({"killed", "injured", "missing"})
+FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "series",
+            "log_gap_hours", "weak_figure", "toll", "state", "money", "named_sources",
+            "log_ratio", "subgroup", "update")
+
+
+def _value(c: dict[str, Any]) -> float | None:
+    low, high = c.get("low"), c.get("high")
+    if low is not None and high is not None:
+        return (float(low) + float(high)) / 2
+    return float(low) if low is not None else (float(high) if high is not None else None)
+
+
+def _named(c: dict[str, Any]) -> bool:
+    return bool(c.get("attributed_to")) and c.get("attributed_to") != c.get("outlet")
+
+
+def features(previous: dict[str, Any], current: dict[str, Any],
+             evidence: dict[str, float | bool] | None, kind: str) -> dict[str, float]:
+    """What the confidence of an alert is learned from: the link's evidence and what the two
+    figures are (config/confidence.yaml holds the weights, tools/fit_confidence.py fits them
+    on the judged dev alerts)."""
+    ev = evidence or {}
+    va, vb = _value(previous), _value(current)
+    ratio = abs(math.log(max(va, 1e-9) / max(vb, 1e-9))) if va and vb else 0.0
+    gap = 0.0
+    if previous.get("published") and current.get("published"):
+        pa, pb = (datetime.fromisoformat(str(x)) for x in (previous["published"],
+                                                            current["published"]))
+        pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (pa, pb))
+        gap = abs((pb - pa).total_seconds()) / 3600
+    event = current.get("event")
+    return {
+        "story_similarity": float(ev.get("story_similarity", 0.0)),
+        "sentence_overlap": float(ev.get("sentence_overlap", 0.0)),
+        "same_article": float(bool(ev.get("same_article"))),
+        "local": float(bool(ev.get("local")) or is_local(_place(current.get("fact_key")))),
+        "series": float(bool(ev.get("series")) or bool(current.get("series"))),
+        "log_gap_hours": math.log1p(gap),
+        "weak_figure": float(any(c.get("vague") or c.get("derived")
+                                 for c in (previous, current))
+                             or _place(current.get("fact_key")) == "_"),
+        "toll": float(event in TOLL),
+        "state": float(event in STATE_EVENTS),
+        "money": float(str(current.get("unit")) not in ("person", "count", "tonne")),
+        "named_sources": float(_named(previous) and _named(current)),
+        "log_ratio": ratio,
+        "subgroup": float("." in str(current.get("entity") or "")),
+        "update": float(kind == "update"),
+    }
+
+
+@lru_cache(maxsize=4)
+def _weights(config_dir: str) -> tuple[float, dict[str, float]]:
+    path = Path(config_dir) / "confidence.yaml"
+    if not path.exists():
+        return 0.0, {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return float(data.get("intercept", 0.0)), {k: float(v) for k, v in
+                                               (data.get("weights") or {}).items()}
+
+
+def confidence(previous: dict[str, Any], current: dict[str, Any],
+               evidence: dict[str, float | bool] | None, kind: str) -> float:
+    """The probability that the alert is worth sending, by a logistic model learned from the
+    judged alerts of the dev weeks (config/confidence.yaml); 1.0 without a model."""
+    intercept, weights = _weights(_config_dir())
+    if not weights:
         return 1.0
-    if evidence.get("same_article"):
-        return 0.9
-    story = float(evidence.get("story_similarity", 0.0))
-    sentence = float(evidence.get("sentence_overlap", 0.0))
-    return round(min(1.0, max(story, sentence * 1.5)), 3)
+    x = features(previous, current, evidence, kind)
+    z = intercept + sum(weights.get(k, 0.0) * v for k, v in x.items())
+    return round(1 / (1 + math.exp(-z)), 3)
