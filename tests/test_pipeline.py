@@ -193,7 +193,7 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     assert len(dead) == 2 and all("HTTP 404" in d["reason"] for d in dead)
 
     with cli_against(redis_url, tmp_path / "routes.yaml", monkeypatch, capsys) as newsmon:
-        shown = newsmon("alerts", "--failed", "--namespace", "t-dead")
+        shown = newsmon("alerts", "--failed", "--namespace", "t-dead", code=1)  # dead letters
         assert {d["alert_id"] for d in shown} == {d["alert_id"] for d in dead}
         status["code"] = 200
         assert newsmon("alerts", "retry", "--namespace", "t-dead") == [{"requeued": 2}]
