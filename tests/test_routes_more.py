@@ -123,3 +123,21 @@ def test_slack_blocks_checked_by_slack_sdk() -> None:
     payload["blocks"].append({"type": "no-such-block"})
     problems = validate_blocks(payload)
     assert any("150" in p for p in problems) and any("no-such-block" in p for p in problems)
+
+
+def test_withdrawal_notices_speak_arabic(http_server: LocalServer,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor.alerts.send import send_retraction
+
+    http_server.routes["/slack"] = lambda req: (200, {}, b"ok")
+    http_server.routes["/n"] = lambda req: (200, {}, b"ok")
+    monkeypatch.setenv("T_APPRISE_URL", http_server.url("/n").replace("http", "json"))
+    with httpx.Client() as client:
+        send_retraction(Route(name="s", type="slack", url=http_server.url("/slack")), alert(),
+                        client, "https://newsmon.example/facts/x")
+        send_retraction(Route(name="a", type="apprise", url_env="T_APPRISE_URL"), alert(),
+                        client, None)
+    slack, apprise = (json.loads(r.body) for r in http_server.requests)
+    assert slack["text"].startswith("سُحب تناقض: فرار (معتقلون)")
+    assert "<https://newsmon.example/facts/x|صفحة الحقيقة>" in slack["blocks"][0]["text"]["text"]
+    assert apprise["title"].startswith("newsmon: سُحب تناقض") and "تقرير أقدم" in apprise["message"]

@@ -162,9 +162,10 @@ def send_retraction(route: Route, alert: Alert, client: httpx.Client,
                        f"{render_text(route.template, ctx)}\n{RETRACTION_WHY_AR}")
         return
     if route.type == "slack":
-        link = f" <{fact_url}|fact page>" if fact_url else ""
-        post_json(client, route, slack_text(
-            text, "*Withdrawn* " + escape_mrkdwn(text)[:2800] + link))
+        ctx = context(alert, fact_url, withdrawn=True)
+        said = f"{ctx['kind']}: {ctx['label']} ({RETRACTION_WHY_AR})"
+        link = f" <{fact_url}|صفحة الحقيقة>" if fact_url else ""
+        post_json(client, route, slack_text(said, escape_mrkdwn(said)[:2800] + link))
         return
     data: dict[str, Any] = {"type": TYPES["withdrawn"], "id": alert.id,
                             "kind": alert.kind, "fact_key": alert.fact_key,

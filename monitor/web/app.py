@@ -189,7 +189,7 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         key = request.path_params["key"]
         got = facts.get(key)
         if got is None:
-            return PlainTextResponse("لا توجد حقيقة بهذا المفتاح (no such fact)\n",
+            return PlainTextResponse("لا توجد حقيقة بهذا المفتاح\n",
                                      status_code=404)
         fact, claims = got
         current = next((c for c in claims if c.claim_id == fact.current_claim), None)
