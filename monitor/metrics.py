@@ -58,7 +58,8 @@ DELIVERY_ATTEMPTS = Counter(
 )
 ROUTE_LAST_SUCCESS = Gauge(
     "newsmon_route_last_success_timestamp_seconds",
-    "Unix time of the last message a route accepted (alert, withdrawal, notice or test)",
+    "Unix time of the last message a route accepted (alert, withdrawal, notice or test); "
+    "0: none since this process started",
     ["route"], multiprocess_mode="max",
 )
 JOB_SECONDS = Histogram(
@@ -113,6 +114,7 @@ def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> 
             DELIVERIES.labels(route=route, outcome=outcome)
         for result in ("ok", "failed"):
             DELIVERY_ATTEMPTS.labels(route=route, result=result)
+        ROUTE_LAST_SUCCESS.labels(route=route).set(0)  # max() with the work horses' values
     for process in ("poller", "web"):
         REDIS_ERRORS.labels(process=process)
     set_build_info()
