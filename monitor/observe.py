@@ -53,6 +53,17 @@ def fold_dead_process(pid: int, archive_id: str) -> None:
         finally:
             archive.close()
         os.unlink(src)
+    # Timestamp gauges (mode "max": a route's last success, set in a horse) fold by max.
+    src = os.path.join(directory, f"gauge_max_{pid}.db")
+    if os.path.exists(src):
+        archive = MmapedDict(os.path.join(directory, f"gauge_max_archive{archive_id}.db"))
+        try:
+            for key, value, ts, _pos in MmapedDict.read_all_values_from_file(src):
+                old, _ = archive.read_value(key)
+                archive.write_value(key, max(old, value), ts)
+        finally:
+            archive.close()
+        os.unlink(src)
     multiprocess.mark_process_dead(pid, directory)
 
 

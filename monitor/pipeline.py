@@ -113,7 +113,6 @@ class Pipeline:
             with httpx.Client(timeout=route.timeout) as client:
                 send_retraction(route, alert, client, self.fact_url(alert))
         except DeliveryError as exc:
-            DELIVERIES.labels(route=route_name, outcome="failed").inc()
             log.warning("retraction_delivery_failed", reason=str(exc))
             if exc.permanent:
                 return
@@ -193,7 +192,6 @@ class Pipeline:
             with httpx.Client(timeout=route.timeout) as client:
                 send(route, alert, client, self.fact_url(alert))
         except DeliveryError as exc:
-            DELIVERIES.labels(route=route_name, outcome="failed").inc()
             log.warning("delivery_failed", reason=str(exc), final=final_attempt or exc.permanent)
             if final_attempt or exc.permanent:
                 self.ledger.dead_letter(alert_id, route_name, str(exc))

@@ -79,7 +79,21 @@ def test_prometheus_scrapes_newsmon_and_loads_rules() -> None:
     rules = yaml.safe_load((ROOT / "config/prometheus/rules/newsmon.yml").read_text())
     names = {r["alert"] for g in rules["groups"] for r in g["rules"]}
     assert {"NewsmonFeedFailing", "NewsmonQueueGrowing", "NewsmonNoNewArticles",
-            "NewsmonDeliveryFailures"} <= names
+            "NewsmonDeadLetters", "NewsmonRouteStalled", "NewsmonDeliveryRetries"} <= names
+
+
+def test_delivery_rules_page_on_dead_letters_and_stalls_and_warn_on_retries() -> None:
+    rules = yaml.safe_load((ROOT / "config/prometheus/rules/newsmon.yml").read_text())
+    (group,) = [g for g in rules["groups"] if g["name"] == "newsmon-delivery"]
+    by_name = {r["alert"]: r for r in group["rules"]}
+    severity = {n: r["labels"]["severity"] for n, r in by_name.items()}
+    assert severity["NewsmonDeadLetters"] == severity["NewsmonRouteStalled"] == "critical"
+    assert severity["NewsmonDeliveryRetries"] == "warning"
+    assert 'outcome="dead_letter"' in by_name["NewsmonDeadLetters"]["expr"]
+    # A retried attempt is counted in attempts, never in what became of a delivery.
+    assert "newsmon_delivery_attempts_total" in by_name["NewsmonDeliveryRetries"]["expr"]
+    assert not any("failed" in r["expr"] and "newsmon_alert_deliveries_total" in r["expr"]
+                   for g in rules["groups"] for r in g["rules"])
 
 
 def test_dashboard_and_rules_name_only_defined_metrics() -> None:

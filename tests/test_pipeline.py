@@ -193,7 +193,7 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     assert len(dead) == 2 and all("HTTP 404" in d["reason"] for d in dead)
 
     with cli_against(redis_url, tmp_path / "routes.yaml", monkeypatch, capsys) as newsmon:
-        shown = newsmon("alerts", "--failed", "--namespace", "t-dead")
+        shown = newsmon("alerts", "--failed", "--namespace", "t-dead", code=1)  # dead letters
         assert {d["alert_id"] for d in shown} == {d["alert_id"] for d in dead}
         status["code"] = 200
         assert newsmon("alerts", "retry", "--namespace", "t-dead") == [{"requeued": 2}]
@@ -384,11 +384,11 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
     pipeline.ingestor.ingest(late)
     drain(redis_client, pipeline.queues, s)
     bodies = [json.loads(r.body) for r in got]
-    assert [b.get("type", b.get("kind")) for b in bodies] == [
-        "contradiction", "update", "newsmon.alert_retracted"] or \
-        [b.get("type", b.get("kind")) for b in bodies] == [
-        "contradiction", "newsmon.alert_retracted", "update"]
-    withdrawal = next(r for r in got if json.loads(r.body).get("type"))
+    assert [b["type"] for b in bodies] == [
+        "alert.contradiction", "alert.update", "alert.withdrawn"] or \
+        [b["type"] for b in bodies] == [
+        "alert.contradiction", "alert.withdrawn", "alert.update"]
+    withdrawal = next(r for r in got if json.loads(r.body)["type"] == "alert.withdrawn")
     assert withdrawal.headers["webhook-id"] == f"{contradiction.id}.retracted"
     assert json.loads(withdrawal.body)["id"] == contradiction.id
     assert verify(SECRET, withdrawal.headers, withdrawal.body)

@@ -28,7 +28,6 @@ def deliver_ops(notice: dict[str, Any], route: str) -> None:
         with httpx.Client(timeout=target.timeout) as client:
             send_ops(target, n, client)
     except DeliveryError as exc:
-        DELIVERIES.labels(route=route, outcome="failed").inc()
         log.warning("ops_delivery_failed", reason=str(exc))
         if not exc.permanent:
             raise
