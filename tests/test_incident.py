@@ -119,3 +119,23 @@ def test_within_one_article_only_two_named_sources_meet(redis_client: redis.Redi
                      "الأمن قتلوا في الولاية هذا الشهر.")
     got = alerts(redis_client, "inc-article", [two_sources, one_source])
     assert got == {("a", "a", "contradicts")}
+
+
+def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
+    from monitor.alerts.routes import Route
+    from monitor.facts.incident import confidence
+    from monitor.models import Alert
+
+    near = {"fact_key": "killed:person:sy.daraa:total", "event": "killed", "unit": "person",
+            "low": 40, "high": 40, "published": "2026-03-02T08:00:00+00:00"}
+    far = dict(near, low=400, high=400, vague=True, fact_key="killed:person:_:total")
+    sure = confidence(near, dict(near, low=44, high=44),
+                      {"story_similarity": 0.6, "sentence_overlap": 0.4, "local": True},
+                      "contradiction")
+    unsure = confidence(far, dict(far, low=12, high=12), {"story_similarity": 0.1},
+                        "contradiction")
+    assert 0 < unsure < sure < 1  # the model in config/confidence.yaml ranks them
+    alert = Alert(id="a", kind="contradiction", fact_key="k", fact={}, previous={},
+                  current={}, reason="r", confidence=unsure)
+    assert Route(name="all", type="console").matches(alert)
+    assert not Route(name="sure", type="console", min_confidence=sure).matches(alert)

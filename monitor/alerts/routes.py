@@ -32,6 +32,9 @@ class Route(BaseModel):
     kinds: list[Literal["contradiction", "update", "feed_failing", "feed_recovered"]] = [
         "contradiction", "update"]
     events: list[str] | None = None
+    # Alerts below this confidence (monitor/facts/incident.py `confidence`) are not sent:
+    # the fact page shows the disagreement as disputed and no one is paged.
+    min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     timeout: float = 10.0
     # Jinja2 text of the message (console, Slack's text, Apprise's body and title), rendered
     # sandboxed; monitor/alerts/templates.py lists the names a template may use.
@@ -54,7 +57,7 @@ class Route(BaseModel):
         return self
 
     def matches(self, alert: Alert) -> bool:
-        if alert.kind not in self.kinds:
+        if alert.kind not in self.kinds or alert.confidence < self.min_confidence:
             return False
         return self.events is None or alert.fact.get("event") in self.events
 
