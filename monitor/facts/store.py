@@ -86,6 +86,7 @@ class FactStore:
         akey = self.keys.fact_alerts(claim.fact_key)
         tkey = self.keys.fact_times(claim.fact_key)
         skey = self.keys.fact_series(claim.fact_key)
+        stkey = self.keys.fact_standing(claim.fact_key)
         # A local running count (detainees held in Hasakah) settles its history whole. Any
         # other fact holds many incidents: a claim meets only linked reports within the
         # window around it, or, as a point of a series, the series' earlier points.
@@ -109,6 +110,9 @@ class FactStore:
                                   ] if whole else self._window(pipe, tkey, ckey, rec)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest)
+                        stand_add, stand_rem = _standing_changes(changed)
+                        self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
+                                          stand_rem)
                     elif latest is None or order(rec) > order(latest):
                         current = self._get(pipe, ckey, fact.current_claim)
                         d = decide(rec, current, tolerance=self.tolerance,
@@ -129,6 +133,10 @@ class FactStore:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
                     if windowed:
                         pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
+                        if stand_rem:
+                            pipe.zrem(stkey, *stand_rem)
+                        if stand_add:
+                            pipe.zadd(stkey, dict.fromkeys(stand_add, 0))
                     if windowed and rec.series:
                         pipe.zadd(skey, {rec.claim_id: _stamp(rec)})
                     pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
@@ -183,9 +191,24 @@ class FactStore:
         changed, raised, retracted = _apply_settled(settled, mine)
         if latest is None or order(rec) > order(latest):
             fact.latest_claim = rec.claim_id
-            if rec.verdict != "contradicts":
-                fact.set_current(rec)  # what the latest report of the latest incident says
         return changed, raised, retracted
+
+    @staticmethod
+    def _set_current(pipe: redis.client.Pipeline, ckey: str, stkey: str, fact: Fact,
+                     changed: list[ClaimRecord], add: list[str], remove: list[str]) -> None:
+        """The fact's current figure: the last standing claim in time order (what the latest
+        report of the latest incident says), the same in any arrival order."""
+        top = [m.decode() for m in pipe.zrevrangebylex(stkey, "+", "-", start=0,
+                                                       num=len(remove) + 1)]
+        gone = set(remove)
+        best = max([m for m in top if m not in gone] + add, default=None)
+        if best is None:
+            return
+        claim_id = best.rsplit("|", 1)[1]
+        by_id = {c.claim_id: c for c in changed}
+        cur = by_id.get(claim_id) or FactStore._get(pipe, ckey, claim_id)
+        if cur is not None:
+            fact.set_current(cur)
 
     def _active(self, ckey: str, window: list[ClaimRecord] | None = None) -> list[Raised]:
         """Every alert the fact holds now (or within a windowed fact's window), for a
@@ -261,6 +284,19 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
     new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
                  if s.claim.verdict in ALERTING and s.claim.compared_with}
     return changed, raised, sorted((p, c) for p, c in old_pairs - new_pairs if p)
+
+
+def _standing_member(c: ClaimRecord) -> str:
+    ref, pub = when(c)
+    return f"{ref.isoformat()}|{pub.isoformat()}|{c.claim_id}"
+
+
+def _standing_changes(changed: list[ClaimRecord]) -> tuple[list[str], list[str]]:
+    """Members to add to and remove from a fact's standing set after a settle."""
+    add, remove = [], []
+    for c in changed:
+        (remove if c.verdict == "contradicts" or c.vague else add).append(_standing_member(c))
+    return add, remove
 
 
 def _stamp(c: ClaimRecord) -> float:
