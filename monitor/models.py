@@ -93,6 +93,7 @@ class ClaimRecord(Claim):
     outlet: str | None = None
     published: datetime | None = None
     url: str | None = None
+    headline: str | None = None  # the article's title: what the fact page names an incident by
     verdict: Verdict = "new"
     compared_with: str | None = None
     reason: str | None = None  # why the verdict, kept so a re-run can rebuild its alert

@@ -154,7 +154,7 @@ def test_json_api_has_the_cli_shapes(site: str) -> None:
     alerts = httpx.get(site + "/api/alerts").json()
     assert {a["kind"] for a in alerts} == {"contradiction", "update"}
     assert all(set(a) == {"id", "kind", "fact_key", "fact", "previous", "current", "reason",
-                          "created_at"} for a in alerts)
+                          "confidence", "evidence", "created_at"} for a in alerts)
     assert all(a["status"] == "active" for a in httpx.get(site + "/api/alerts?all=1").json())
 
 

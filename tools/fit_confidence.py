@@ -1,6 +1,6 @@
 """Fit the alert confidence model on the judged alerts of the dev weeks; write its weights.
 
-    python tools/fit_confidence.py [--judged tests/realnews/judged.jsonl] [--out config/confidence.yaml]
+    python tools/fit_confidence.py [--judged FILE] [--out config/confidence.yaml]
 
 A logistic regression (scikit-learn) over the identity features of monitor/facts/incident.py
 (`features`), learned only from judged alerts whose later report lies outside the sealed

@@ -27,9 +27,10 @@ from monitor.claims.normalize import normalize, normalize_term
 from monitor.facts.story import cosine
 from monitor.models import Claim, ClaimRecord
 
-# How far back a point of a series reaches: its earlier points, and earlier figures of its
+# How far back a point of a series reaches (three years: the seed's transfers run from
+# September 2024 to February 2026): its earlier points, and earlier figures of its
 # story (the same count before anyone wrote "in total"), within this many days.
-SERIES_DAYS = 400
+SERIES_DAYS = 1100
 # How far apart two reports of one incident may be published: tolls are revised for days.
 LINK_WINDOW_DAYS = 3
 # Story vectors this close are one story (TDT link detection); measured on the judged
@@ -46,8 +47,7 @@ LOCAL_DAYS = 2
 # What stands for a figure less than a count of the incident (a word estimate, a sum of
 # parts, a figure the text gives no place for) meets only a close retelling of its story.
 STRONG_COSINE = 0.5
-# Two figures of one article meet only where their sentences tell the same event.
-IN_ARTICLE_OVERLAP = 0.2
+
 # A series cue governs the figure when it stands this many words before it, or after it
 # (as the extractor reads update cues: the cue opens the clause the figure closes).
 _CUE_BEFORE, _CUE_AFTER = 20, 8
@@ -147,7 +147,7 @@ class Link:
     @property
     def holds(self) -> bool:
         if self.same_article:
-            return self.sentence >= IN_ARTICLE_OVERLAP
+            return True  # the store lets two named sources of one article meet, no others
         if self.local:
             return True
         return self.story >= LINK_COSINE or self.sentence >= SENTENCE_OVERLAP
@@ -189,6 +189,29 @@ def _gap_days(a: ClaimRecord, b: ClaimRecord) -> float:
         return float("inf")
     pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (a.published, b.published))
     return abs((pa - pb).total_seconds()) / 86400
+
+
+def incidents(claims: list[ClaimRecord]) -> list[list[ClaimRecord]]:
+    """A fact's claims grouped into the incidents (or series) they were compared within:
+    claims joined by `compared_with`, each group in time order, groups by their first
+    report. What the fact page shows, one incident at a time."""
+    parent = {c.claim_id: c.claim_id for c in claims}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in claims:
+        if c.compared_with in parent:
+            parent[root(c.claim_id)] = root(c.compared_with)
+    groups: dict[str, list[ClaimRecord]] = {}
+    for c in claims:
+        groups.setdefault(root(c.claim_id), []).append(c)
+    key = lambda c: (c.published.isoformat() if c.published else "", c.claim_id)  # noqa: E731
+    out = [sorted(g, key=key) for g in groups.values()]
+    return sorted(out, key=lambda g: key(g[0]))
 
 
 TOLL = frozenset({"killed", "injured", "missing"})

@@ -60,6 +60,7 @@ def to_record(claim: Claim, article: Article) -> ClaimRecord:
         outlet=article.outlet,
         published=article.published,
         url=article.url,
+        headline=article.title,
         story=article_vector(article),
     )
 

@@ -28,6 +28,7 @@ from monitor.alerts.ledger import AlertLedger
 from monitor.alerts.render import day
 from monitor.alerts.render import number as _num
 from monitor.alerts.templates import fact_title
+from monitor.facts.incident import incidents
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
 from monitor.models import Alert, ClaimRecord, Fact
@@ -201,6 +202,9 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
             disagree=[c for c in claims if c.verdict == "contradicts"],
             chart=Markup(timeline_svg(claims, settings.approx_tolerance)),
             claims=[_claim_row(c) for c in claims],
+            incidents=[{"headline": g[0].headline or g[0].sentence[:120],
+                        "first": _claim_row(g[0]), "rows": [_claim_row(c) for c in g]}
+                       for g in reversed(incidents(claims))],
         )
 
     def _alert_row(a: Alert) -> dict[str, Any]:
