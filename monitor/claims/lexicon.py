@@ -302,7 +302,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     nouns = TermSet()
     kinds: dict[str, str] = {}
     for name, spec in data["events"].items():
-        events.add(_terms(spec["triggers"], name))
+        events.add(_terms(spec.get("triggers", []), name))
         nouns.add(_terms(spec.get("nouns", []), name))
         kinds[name] = spec.get("kind", "running")
     q = data["qualifiers"]
