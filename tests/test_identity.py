@@ -24,3 +24,26 @@ def test_foiled_escapes_months_apart_are_different_facts() -> None:
     assert jan.fact_key and jun.fact_key
     assert jan.fact_key != jun.fact_key
     assert jan.scope == "2025-01" and jun.scope == "2025-06"
+
+
+def test_a_claim_states_its_time_only_when_the_text_does() -> None:
+    """`time` is the date the text gives for the figure; with none, the claim has no time
+    (and is ordered by publication). The flag saying so used to be overwritten by the
+    place's (`when, stated = _time(...)` then `location, stated = _location(...)`)."""
+    published = datetime(2025, 3, 20, 9, tzinfo=UTC)
+    (dated,) = _claims("قالت وزارة الصحة إن 12 شخصاً قتلوا في حلب يوم 15 مارس.", published)
+    (undated,) = _claims("قالت وزارة الصحة إن 12 شخصاً قتلوا في حلب.", published)
+    assert dated.time == "2025-03-15"
+    assert undated.time is None
+    assert dated.location == undated.location == "sy.aleppo"
+
+
+def test_an_unstated_time_orders_a_claim_by_publication() -> None:
+    from monitor.facts.compare import when
+    from monitor.facts.store import to_record
+
+    published = datetime(2025, 3, 20, 23, 30, tzinfo=UTC)
+    article = Article(id="t", outlet="o", published=published,
+                      text="قالت وزارة الصحة إن 12 شخصاً قتلوا في حلب.")
+    (c,) = extract_claims(article)
+    assert when(to_record(c, article))[0] == published.date()

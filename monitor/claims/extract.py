@@ -1313,7 +1313,7 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     elif event in _CUSTODY_EVENTS and entity == "person":
         entity = "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
     kind = lex.event_kind.get(event or "", "running")
-    when, stated = _time(doc, m, inherit=kind == "incident")
+    when, time_stated = _time(doc, m, inherit=kind == "incident")
     location, stated = _location(doc, m, event)
     if unit in _BARE_CURRENCY:
         unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
@@ -1355,7 +1355,9 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
             scope = f"{when.year}-{when.month:02d}"  # as strftime("%Y-%m") writes it, faster
         else:
             scope = "total"
-        time_iso = when.isoformat() if when else None
+        # The date the text gives; none when it gives none (the fact store then orders
+        # the claim by publication, the day `when` fell back to).
+        time_iso = when.isoformat() if when and time_stated else None
         # A word estimate is a claim only where a word says what happened ("مئات
         # الجرحى"), not by what it counts alone ("انشق آلاف الجنود" is no deployment).
         worded = not m.vague or _in_sentence(doc, lex.events, m) is not None \
