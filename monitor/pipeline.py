@@ -16,6 +16,7 @@ from monitor.alerts.render import fact_url
 from monitor.alerts.routes import Route, load_routes, route_named
 from monitor.alerts.send import DeliveryError, send, send_retraction
 from monitor.claims.extract import extract_claims
+from monitor.facts.identity import fact_of
 from monitor.facts.store import FactStore
 from monitor.ingest import Ingestor
 from monitor.keys import Keys
@@ -59,7 +60,7 @@ class Pipeline:
         CLAIMS.inc(len(claims))
         alerts: list[Alert] = []
         for claim in claims:
-            if not claim.fact_key or claim.modality != "count":
+            if fact_of(claim) is None:  # not a fact: a plan, a hypothesis, no event
                 continue
             rec = self.facts.record(claim, article)
             if not rec.already:

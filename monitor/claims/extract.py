@@ -26,6 +26,8 @@ from monitor.claims.numbers import (
     parse_number_at,
     word_number,
 )
+from monitor.facts.identity import FactKey, breakdown_key, fact_of, key_of, part_key
+from monitor.facts.identity import scope as key_scope
 from monitor.models import Article, Claim
 
 PERSON_CLASSES = {
@@ -655,13 +657,7 @@ _BARE_CURRENCY = {
 _SECURITY = {"قوات", "الامن", "امن", "الشرطه", "الجيش", "الحرس", "الدرك"}
 _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
-_CUSTODY_EVENTS = {"released", "escaped", "escape_foiled", "held"}
-PEOPLE_EVENTS = {"killed", "injured", "missing", "captured", "held", "released", "escaped",
-                 "escape_foiled", "displaced"}
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
-# Nouns that name an outcome (قتلى، جرحى، مفقودون) decide the event when they directly follow
-# the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
-OUTCOME_EVENTS = {"killed", "injured", "missing"}
 _SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"}
 _SUBSET_CUES_WAW = _SUBSET_CUES | {"و" + w for w in _SUBSET_CUES}
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
@@ -766,7 +762,9 @@ def _event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     if right_after is None:
         right_after = doc.match(lex.event_nouns, m.last + 1) \
             if m.last + 1 < len(doc.words) else None
-    if right_after is not None and right_after.label in OUTCOME_EVENTS:
+    # Nouns that name an outcome (قتلى، جرحى، مفقودون) decide the event when they directly
+    # follow the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
+    if right_after is not None and right_after.label in lex.registry.outcome:
         return right_after.label  # "10 جرحى": the counted thing says what happened to it
     headed = _headed_event(doc, m)
     if headed is not None:
@@ -997,18 +995,6 @@ def _country_of_authority(doc: Doc, a: int, b: int) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def key_place(lex: Lexicon, place_id: str | None, stated: bool = True) -> str:
-    """Roll a place up to the gazetteer's key level (a city joins its governorate's facts).
-
-    A place only inherited from earlier sentences is less certain: it keys at country level.
-    """
-    if not place_id:
-        return "_"
-    levels = {"country": 0, "admin1": 1}
-    keep = (levels.get(lex.key_level, 1) if stated else 0) + 1
-    return ".".join(place_id.split(".")[:keep])
-
-
 def _month_year(doc: Doc, k: int, month: int) -> date:
     words, toks = doc.words, doc.tokens
     t = doc.match(doc.lex.months, k)
@@ -1234,11 +1220,11 @@ def breakdown_totals(claims: list[Claim]) -> list[Claim]:
     groups: dict[tuple[str, str], list[Claim]] = {}
     totals: set[tuple[str, str]] = set()
     for c in claims:
-        if not c.fact_key or c.modality != "count" or c.vague:
+        key = fact_of(c)
+        if key is None or c.vague:
             continue
-        event, thing, *rest = c.fact_key.split(":")
-        base_key = ":".join([event, thing.split(".")[0], *rest])
-        if "." in thing:
+        base_key = str(key.whole())
+        if "." in key.thing:
             groups.setdefault((c.sentence, base_key), []).append(c)
         else:
             totals.add((c.sentence, base_key))
@@ -1265,6 +1251,7 @@ def breakdown_totals(claims: list[Claim]) -> list[Claim]:
 
 def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     lex = doc.lex
+    events = lex.registry
     qual = None if m.vague else _qualifier(doc, m)
     low, high, approx = m.low, m.high, False
     if qual == "approx":
@@ -1278,9 +1265,9 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     if unit == "count" and entity in PERSON_CLASSES:
         unit = "person"
     event = _event(doc, m, entity)
-    if event in OUTCOME_EVENTS and unit == "count" and entity not in PERSON_CLASSES:
+    if event in events.outcome and unit == "count" and entity not in PERSON_CLASSES:
         entity, unit = "person", "person"  # the dead, hurt and missing are people
-    if event in PEOPLE_EVENTS and entity is None and unit == "count":
+    if event in events.people and entity is None and unit == "count":
         # "وصل عدد الوفيات إلى 12": what dies, is hurt or goes missing is people.
         entity, unit = "person", "person"
     if unit in lex.currencies_codes():
@@ -1300,26 +1287,27 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     # clause the figure closes, often many words before it.
     update_cue = _has(doc, lex.update, m, before=20, after=3)
     daily = _daily(doc, m)
-    if event in OUTCOME_EVENTS and entity in _PEOPLE_AT_LARGE:
+    if event in events.outcome and entity in _PEOPLE_AT_LARGE:
         # "31 شخصاً" and "12 مدنياً" killed in one strike are one toll: civilians, migrants
         # and people are all people when counting the dead, hurt or missing.
         entity = "person"
-    elif event in OUTCOME_EVENTS and entity in _PEOPLE_BY_SEX_AND_AGE:
+    elif event in events.outcome and entity in _PEOPLE_BY_SEX_AND_AGE:
         # "9 رجال و6 نساء و4 أطفال": parts of the toll of people (a breakdown adds up to
         # it), and each a fact of its own.
         entity = f"person.{entity}"
     elif event == "transferred" and entity == "refugee":
         entity = "migrant"  # deported "refugees" and "migrants" are one count of people
-    elif event in _CUSTODY_EVENTS and entity == "person":
+    elif event in events.custody and entity == "person":
         entity = "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
-    kind = lex.event_kind.get(event or "", "running")
-    when, time_stated = _time(doc, m, inherit=kind == "incident")
+    incident = event in events.incident
+    when, time_stated = _time(doc, m, inherit=incident)
     location, stated = _location(doc, m, event)
     if unit in _BARE_CURRENCY:
         unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
     speaker = _attribution(doc, m) or doc.article.outlet
     ref = _coreferent(m, earlier, doc)
     parent = _breakdown_parent(doc, m, earlier)
+    key: FactKey | None = None
     fact_key = None
     if ref is not None:
         event, entity, location, unit = ref.event, ref.entity, ref.location, ref.unit
@@ -1329,32 +1317,23 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
             and entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         entity = f"{entity.split('.')[0]}.part"
-        thing = entity if unit == "person" else unit
         scope = "total"
         time_iso = None
-        if event:
-            fact_key = f"{event}:{thing}:{key_place(lex, location, stated)}:{scope}"
+        key = part_key(event=event, part=entity, unit=unit, place=location,
+                       place_stated=stated, key_level=lex.key_level)
     elif parent is not None:
         # (4253 عربياً، 983 أجنبياً): parts of the figure before the brackets.
         event, location, unit = parent.event, parent.location, parent.unit
         scope, time_iso, modality = parent.scope, parent.time, parent.modality
         base = (parent.entity or "_").split(".")[0]
         entity = f"{base}.{sub}" if sub else f"{base}.part"
-        if parent.fact_key:
-            fact_key = f"{event}:{entity}:{parent.fact_key.split(':')[2]}:{scope}"
+        key = breakdown_key(parent.fact_key, event=event, part=entity, scope=scope)
     else:
         thing = entity if unit == "person" else unit
         if thing and sub and unit == "person":
             thing = f"{thing}.{sub}"
         entity = thing if unit == "person" else entity
-        if modality == "planned":
-            scope = "planned"
-        elif daily and when:
-            scope = f"daily:{when.isoformat()}"
-        elif kind == "incident" and when:
-            scope = f"{when.year}-{when.month:02d}"  # as strftime("%Y-%m") writes it, faster
-        else:
-            scope = "total"
+        scope = key_scope(modality=modality, daily=daily, incident=incident, when=when)
         # The date the text gives; none when it gives none (the fact store then orders
         # the claim by publication, the day `when` fell back to).
         time_iso = when.isoformat() if when and time_stated else None
@@ -1362,9 +1341,11 @@ def _claim(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         # الجرحى"), not by what it counts alone ("انشق آلاف الجنود" is no deployment).
         worded = not m.vague or _in_sentence(doc, lex.events, m) is not None \
             or _in_sentence(doc, lex.event_nouns, m) is not None
-        if event and modality != "hypothetical" and worded:
-            thing = entity if unit == "person" else unit
-            fact_key = f"{event}:{thing or '_'}:{key_place(lex, location, stated)}:{scope}"
+        key = key_of(event=event, entity=entity, unit=unit, place=location,
+                     place_stated=stated, scope=scope, key_level=lex.key_level,
+                     modality=modality, worded=worded)
+    if key is not None:
+        fact_key = str(key)
     q0 = m.qual_start if m.qual_start is not None else m.first
     starts, ends = doc.starts, doc.ends
     start_c = min(starts[q0], m.start)

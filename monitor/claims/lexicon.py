@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from monitor.claims.events import EventRegistry, load_events
 from monitor.claims.normalize import normalize_term
 from monitor.claims.numbers import is_digit_word, word_number
 
@@ -182,7 +183,7 @@ class Place:
 class Lexicon:
     events: TermSet
     event_nouns: TermSet
-    event_kind: dict[str, str]
+    registry: EventRegistry  # each event's kind and flags (monitor/claims/events.py)
     entity_events: dict[str, str]
     need: TermSet
     foil: TermSet
@@ -300,11 +301,9 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
     events = TermSet()
     nouns = TermSet()
-    kinds: dict[str, str] = {}
     for name, spec in data["events"].items():
         events.add(_terms(spec.get("triggers", []), name))
         nouns.add(_terms(spec.get("nouns", []), name))
-        kinds[name] = spec.get("kind", "running")
     q = data["qualifiers"]
     places = TermSet()
     by_id: dict[str, Place] = {}
@@ -318,7 +317,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     return Lexicon(
         events=events,
         event_nouns=nouns,
-        event_kind=kinds,
+        registry=load_events(data["events"]),
         entity_events=dict(data.get("entity_events", {})),
         need=_set(_terms(data.get("need_cues", []), "need")),
         foil=_set(_terms(data["foil_cues"], "foil")),

@@ -7,15 +7,21 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from monitor.claims.events import EventRegistry
+from monitor.claims.lexicon import default_lexicon
 from monitor.claims.normalize import normalize_term
 from monitor.models import ClaimRecord, Verdict
 
-INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
-# A toll of the dead, injured or missing grows for days after its incident; the same words
-# about the same place weeks later count another incident (floods in July, a heatwave the
-# week after), unless the report says it is a running total.
-TOLL_EVENTS = {"killed", "injured", "missing"}
+# A toll of the dead, injured or missing (an `outcome` in the event registry) grows for days
+# after its incident; the same words about the same place weeks later count another
+# incident (floods in July, a heatwave the week after), unless the report says it is a
+# running total.
 TOLL_DAYS = 7
+
+
+def _events() -> EventRegistry:
+    """The event registry (config/lexicon.yaml), as the extractor reads it."""
+    return default_lexicon().registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +117,7 @@ def decide(
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
                         "a word estimate and a figure in one article", not new.vague)
     gap = (when(new)[0] - when(current)[0]).days
-    if new.event in TOLL_EVENTS and new.scope == "total" and not new.update_cue \
+    if new.event in _events().outcome and new.scope == "total" and not new.update_cue \
             and gap >= TOLL_DAYS:
         return Decision("new", None, f"{gap} days after the last report of this toll, with "
                         "nothing saying it is a running total: another incident", True)
@@ -187,11 +193,6 @@ UNPLACED_WINDOW_DAYS = 3
 UNPLACED_SIMILARITY = 0.3
 
 
-def is_unplaced(fact_key: str | None) -> bool:
-    parts = (fact_key or "").split(":")
-    return len(parts) > 2 and parts[2] == "_"
-
-
 def _content_words(sentence: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
                      if len(w) > 2 and not any(ch.isdigit() for ch in w))
@@ -256,7 +257,7 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     grown = new.high is None or ref.low is None or new.high > ref.low
     if new.update_cue and grown and new.scope == ref.scope:
         return "the report says the count has grown"
-    if new.event in INCIDENT_EVENTS and new.scope != "total":
+    if new.event in _events().incident and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
         # unless the same source revises itself.
         if same_source(new, ref) and when(new)[1] > when(ref)[1]:

@@ -20,13 +20,13 @@ from monitor.facts.compare import (
     Decision,
     Settled,
     decide,
-    is_unplaced,
     order,
     settle,
     settle_unplaced,
     when,
     within_window,
 )
+from monitor.facts.identity import FactKey, fact_of
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
 
@@ -70,7 +70,7 @@ class FactStore:
         self.tolerance = tolerance
         self.later_days = later_days
 
-    def record(self, claim: Claim, article: Article) -> Recorded:
+    def record(self, claim: Claim, article: Article, key: FactKey | None = None) -> Recorded:
         """Store one claim and decide its verdict; idempotent per claim id.
 
         A claim later in time than every stored one is decided against the current figure
@@ -79,17 +79,19 @@ class FactStore:
         no longer hold are retracted. The result depends on the set of claims, not on the
         order workers saw them.
         """
-        assert claim.fact_key
+        key = key or fact_of(claim)
+        assert key is not None, "only a claim that becomes a fact is recorded (fact_of)"
+        name = str(key)
         rec = to_record(claim, article)
-        fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
-        akey = self.keys.fact_alerts(claim.fact_key)
-        tkey = self.keys.fact_times(claim.fact_key)
-        unplaced = is_unplaced(claim.fact_key)
+        fkey, ckey = self.keys.fact(name), self.keys.fact_claims(name)
+        akey = self.keys.fact_alerts(name)
+        tkey = self.keys.fact_times(name)
+        unplaced = key.unplaced
         while True:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
-                    fact = self._fact(pipe.hget(fkey, "state"), claim)
+                    fact = self._fact(pipe.hget(fkey, "state"), claim, key)
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
@@ -121,7 +123,7 @@ class FactStore:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
                     if unplaced:
                         pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
-                    pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
+                    pipe.zadd(self.keys.facts_index(), {name: time.time()})
                     pipe.execute()
                     mine = next(c for c in changed if c.claim_id == rec.claim_id)
                     return Recorded(mine, fact, False, raised, retracted)
@@ -194,12 +196,11 @@ class FactStore:
         return ClaimRecord.model_validate_json(raw) if raw else None
 
     @staticmethod
-    def _fact(raw: bytes | None, claim: Claim) -> Fact:
+    def _fact(raw: bytes | None, claim: Claim, key: FactKey) -> Fact:
         if raw:
             return Fact.model_validate_json(raw)
-        assert claim.fact_key
         return Fact(
-            key=claim.fact_key,
+            key=str(key),
             event=claim.event,
             entity=claim.entity,
             unit=claim.unit,
