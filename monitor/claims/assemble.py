@@ -4,12 +4,17 @@ place, time, source), and the claims a breakdown stands for.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from monitor.claims.attribution import speaker_of
 from monitor.claims.counted import PERSON_CLASSES, count_head, entity_of, event_of
 from monitor.claims.doc import Doc, Mention, before_in_sentence, has, in_sentence, sentence_range
+from monitor.claims.events import EventRegistry
 from monitor.claims.place import location_of
 from monitor.claims.qualifiers import qualifier
 from monitor.claims.when import is_daily, time_of
+from monitor.claims.words import word, word_set
 from monitor.facts.identity import FactKey, breakdown_key, fact_of, key_of, part_key
 from monitor.facts.identity import scope as key_scope
 from monitor.models import Claim
@@ -19,18 +24,37 @@ _BARE_CURRENCY = {
     "LIRA": {"lb": "LBP", "sy": "SYP", "tr": "TRY"},
     "DINAR": {"iq": "IQD", "jo": "JOD", "ly": "LYD", "tn": "TND", "kw": "KWD", "dz": "DZD"},
 }
-
-
 _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
-
-
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
+# The words of config/lexicon/assemble.yaml.
+_SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (ومنهم)
+_REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
+_THESE = word_set("assemble", "these")
 
 
-_SUBSET_CUES = {"بينهم", "بينهن", "بينها", "منهم", "منهن"}
+@dataclass(slots=True)
+class Reading:
+    """What the stages read of one figure; `identify` then gives it its fact key."""
 
-
-_SUBSET_CUES_WAW = _SUBSET_CUES | {"و" + w for w in _SUBSET_CUES}
+    low: float | None
+    high: float | None
+    approx: bool
+    qual: str | None
+    entity: str | None
+    sub: str | None  # a subgroup of the counted thing (iraqi, foreign)
+    unit: str
+    event: str | None
+    modality: str
+    update_cue: bool
+    daily: bool
+    when: date | None
+    time_stated: bool
+    location: str | None
+    place_stated: bool
+    speaker: str | None
+    scope: str = "total"
+    time: str | None = None
+    fact_key: str | None = None
 
 
 def breakdown_totals(claims: list[Claim]) -> list[Claim]:
@@ -71,8 +95,29 @@ def breakdown_totals(claims: list[Claim]) -> list[Claim]:
 
 
 def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
+    """The claim a count mention makes: each reading by its stage, then its identity."""
     lex = doc.lex
-    events = lex.registry
+    qual, low, high, approx = _bounds(doc, m)
+    entity, sub, unit, event = _counted(doc, m)
+    modality = _modality(doc, m, qual)
+    # "ارتفعت حصيلة قتلى انفجار السيارة المفخخة في مدينة منبج إلى 25": the cue opens the
+    # clause the figure closes, often many words before it.
+    update_cue = has(doc, lex.update, m, before=20, after=3)
+    daily = is_daily(doc, m)
+    entity = _counted_as(event, entity, lex.registry)
+    when, time_stated = time_of(doc, m, inherit=event in lex.registry.incident)
+    location, place_stated = location_of(doc, m, event)
+    if unit in _BARE_CURRENCY:
+        unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
+    speaker = speaker_of(doc, m) or doc.article.outlet
+    r = Reading(low, high, approx, qual, entity, sub, unit, event, modality, update_cue, daily,
+                when, time_stated, location, place_stated, speaker)
+    _identify(doc, m, r, earlier)
+    return _claim(doc, m, r)
+
+
+def _bounds(doc: Doc, m: Mention) -> tuple[str | None, float | None, float | None, bool]:
+    """The qualifier, and the bounds and approximation it gives the figure."""
     qual = None if m.vague else qualifier(doc, m)
     low, high, approx = m.low, m.high, False
     if qual == "approx":
@@ -81,6 +126,12 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         high = None
     elif qual == "ceiling":
         low = None
+    return qual, low, high, approx
+
+
+def _counted(doc: Doc, m: Mention) -> tuple[str | None, str | None, str, str | None]:
+    """What the figure counts (entity, subgroup, unit) and what happened to it."""
+    lex, events = doc.lex, doc.lex.registry
     entity, sub = entity_of(doc, m)
     unit = m.unit
     if unit == "count" and entity in PERSON_CLASSES:
@@ -97,76 +148,84 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         event = "funding" if event == "funding" else None
     if event and has(doc, lex.need, m, before=8, after=0):
         event = None  # what is needed or what it costs is not what happened
-    modality = "count"
+    return entity, sub, unit, event
+
+
+def _modality(doc: Doc, m: Mention, qual: str | None) -> str:
+    """A count of what happened, a plan, or a hypothesis."""
+    lex = doc.lex
     if has(doc, lex.plan, m, before=4, after=0) or _planned_count(doc, m) or (
         qual == "ceiling" and _ceiling_is_plan(doc, m)
     ):
-        modality = "planned"
-    elif before_in_sentence(doc, lex.hypothetical, m):
-        modality = "hypothetical"
-    # "ارتفعت حصيلة قتلى انفجار السيارة المفخخة في مدينة منبج إلى 25": the cue opens the
-    # clause the figure closes, often many words before it.
-    update_cue = has(doc, lex.update, m, before=20, after=3)
-    daily = is_daily(doc, m)
+        return "planned"
+    if before_in_sentence(doc, lex.hypothetical, m):
+        return "hypothetical"
+    return "count"
+
+
+def _counted_as(event: str | None, entity: str | None, events: EventRegistry) -> str | None:
+    """The counted thing as facts of this event count it."""
     if event in events.outcome and entity in _PEOPLE_AT_LARGE:
         # "31 شخصاً" and "12 مدنياً" killed in one strike are one toll: civilians, migrants
         # and people are all people when counting the dead, hurt or missing.
-        entity = "person"
-    elif event in events.outcome and entity in _PEOPLE_BY_SEX_AND_AGE:
+        return "person"
+    if event in events.outcome and entity in _PEOPLE_BY_SEX_AND_AGE:
         # "9 رجال و6 نساء و4 أطفال": parts of the toll of people (a breakdown adds up to
         # it), and each a fact of its own.
-        entity = f"person.{entity}"
-    elif event == "transferred" and entity == "refugee":
-        entity = "migrant"  # deported "refugees" and "migrants" are one count of people
-    elif event in events.custody and entity == "person":
-        entity = "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
-    incident = event in events.incident
-    when, time_stated = time_of(doc, m, inherit=incident)
-    location, stated = location_of(doc, m, event)
-    if unit in _BARE_CURRENCY:
-        unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
-    speaker = speaker_of(doc, m) or doc.article.outlet
+        return f"person.{entity}"
+    if event == "transferred" and entity == "refugee":
+        return "migrant"  # deported "refugees" and "migrants" are one count of people
+    if event in events.custody and entity == "person":
+        return "detainee"  # "أطلق سراح 430 شخصاً": whoever is released was held
+    return entity
+
+
+def _identify(doc: Doc, m: Mention, r: Reading, earlier: list[Claim]) -> None:
+    """The figure's identity: the one an earlier figure it points back at has, a part of
+    the figure before it, a part of a breakdown in brackets, or its own; the key itself
+    comes from monitor/facts/identity.py."""
+    lex = doc.lex
     ref = _coreferent(m, earlier, doc)
     parent = _breakdown_parent(doc, m, earlier)
     key: FactKey | None = None
-    fact_key = None
     if ref is not None:
-        event, entity, location, unit = ref.event, ref.entity, ref.location, ref.unit
-        scope, time_iso, fact_key = ref.scope, ref.time, ref.fact_key
-        modality = "count"
-    elif m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES_WAW and not m.vague \
-            and entity:
+        r.event, r.entity, r.location, r.unit = ref.event, ref.entity, ref.location, ref.unit
+        r.scope, r.time, r.fact_key = ref.scope, ref.time, ref.fact_key
+        r.modality = "count"
+        return
+    if m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES and not m.vague and r.entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
-        entity = f"{entity.split('.')[0]}.part"
-        scope = "total"
-        time_iso = None
-        key = part_key(event=event, part=entity, unit=unit, place=location,
-                       place_stated=stated, key_level=lex.key_level)
+        r.entity = f"{r.entity.split('.')[0]}.part"
+        r.scope, r.time = "total", None
+        key = part_key(event=r.event, part=r.entity, unit=r.unit, place=r.location,
+                       place_stated=r.place_stated, key_level=lex.key_level)
     elif parent is not None:
         # (4253 عربياً، 983 أجنبياً): parts of the figure before the brackets.
-        event, location, unit = parent.event, parent.location, parent.unit
-        scope, time_iso, modality = parent.scope, parent.time, parent.modality
+        r.event, r.location, r.unit = parent.event, parent.location, parent.unit
+        r.scope, r.time, r.modality = parent.scope, parent.time, parent.modality
         base = (parent.entity or "_").split(".")[0]
-        entity = f"{base}.{sub}" if sub else f"{base}.part"
-        key = breakdown_key(parent.fact_key, event=event, part=entity, scope=scope)
+        r.entity = f"{base}.{r.sub}" if r.sub else f"{base}.part"
+        key = breakdown_key(parent.fact_key, event=r.event, part=r.entity, scope=r.scope)
     else:
-        thing = entity if unit == "person" else unit
-        if thing and sub and unit == "person":
-            thing = f"{thing}.{sub}"
-        entity = thing if unit == "person" else entity
-        scope = key_scope(modality=modality, daily=daily, incident=incident, when=when)
+        if r.unit == "person" and r.entity and r.sub:
+            r.entity = f"{r.entity}.{r.sub}"
+        r.scope = key_scope(modality=r.modality, daily=r.daily,
+                            incident=r.event in lex.registry.incident, when=r.when)
         # The date the text gives; none when it gives none (the fact store then orders
         # the claim by publication, the day `when` fell back to).
-        time_iso = when.isoformat() if when and time_stated else None
+        r.time = r.when.isoformat() if r.when and r.time_stated else None
         # A word estimate is a claim only where a word says what happened ("مئات
         # الجرحى"), not by what it counts alone ("انشق آلاف الجنود" is no deployment).
         worded = not m.vague or in_sentence(doc, lex.events, m) is not None \
             or in_sentence(doc, lex.event_nouns, m) is not None
-        key = key_of(event=event, entity=entity, unit=unit, place=location,
-                     place_stated=stated, scope=scope, key_level=lex.key_level,
-                     modality=modality, worded=worded)
-    if key is not None:
-        fact_key = str(key)
+        key = key_of(event=r.event, entity=r.entity, unit=r.unit, place=r.location,
+                     place_stated=r.place_stated, scope=r.scope, key_level=lex.key_level,
+                     modality=r.modality, worded=worded)
+    r.fact_key = str(key) if key is not None else None
+
+
+def _claim(doc: Doc, m: Mention, r: Reading) -> Claim:
+    """The claim, with its text and sentence as the original spells them."""
     q0 = m.qual_start if m.qual_start is not None else m.first
     starts, ends = doc.starts, doc.ends
     start_c = min(starts[q0], m.start)
@@ -178,21 +237,21 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
         text=doc.norm.original[o_start:o_end],
         start=o_start,
         end=o_end,
-        low=low,
-        high=high,
-        approx=approx,
+        low=r.low,
+        high=r.high,
+        approx=r.approx,
         vague=m.vague,
-        unit=unit,
-        entity=entity,
-        event=event,
-        location=location,
-        attributed_to=speaker,
+        unit=r.unit,
+        entity=r.entity,
+        event=r.event,
+        location=r.location,
+        attributed_to=r.speaker,
         sentence=doc.norm.original[s_start:s_end].strip(),
-        fact_key=fact_key,
-        scope=scope,
-        time=time_iso,
-        modality=modality,  # type: ignore[arg-type]
-        update_cue=update_cue,
+        fact_key=r.fact_key,
+        scope=r.scope,
+        time=r.time,
+        modality=r.modality,  # type: ignore[arg-type]
+        update_cue=r.update_cue,
     )
 
 
@@ -208,7 +267,7 @@ def _planned_count(doc: Doc, m: Mention) -> bool:
 def _ceiling_is_plan(doc: Doc, m: Mention) -> bool:
     """`تصل إلى 7000` announces where a count is heading, not where it is."""
     words = doc.words
-    return m.first >= 2 and words[m.first - 1] == "الي" and words[m.first - 2] in {"تصل", "يصل"}
+    return m.first >= 2 and words[m.first - 1] == _TO and words[m.first - 2] in _REACHES
 
 
 def _breakdown_parent(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
@@ -233,7 +292,7 @@ def _breakdown_parent(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | Non
 def _coreferent(m: Mention, earlier: list[Claim], doc: Doc) -> Claim | None:
     """`هؤلاء الـ6000` points back at a figure already reported in the article."""
     prev = doc.words[m.first - 1] if m.first > 0 else ""
-    if not (m.definite or prev in {"هولاء", "هاولاء"}):
+    if not (m.definite or prev in _THESE):
         return None
     for c in reversed(earlier[-50:]):
         if c.fact_key and c.low is not None and m.low is not None and \

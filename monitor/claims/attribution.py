@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from monitor.claims.doc import CLAUSE_BREAKS, SENTENCE_BREAKS, Doc, Mention, sentence_range
 from monitor.claims.lexicon import Term
+from monitor.claims.words import ordered, word, word_set
 
 
 def speaker_of(doc: Doc, m: Mention) -> str | None:
@@ -66,30 +67,34 @@ def _speaker_at(doc: Doc, a: int, b: int, k: int, after: int, term: Term) -> str
     s, e = span
     start = toks[s].start
     # وفقاً لمتحدث: the glued ل belongs to the cue, not to the speaker's name.
-    if term.label == "prep" and s == after and words[s].startswith("ل") and len(words[s]) > 3:
+    if term.label == "prep" and s == after and words[s].startswith(_TO) and len(words[s]) > 3:
         start += 1
     return doc.orig(start, toks[e - 1].end).strip(" \"'«»“”")
 
 
 # After "بحسب ما" these report too, though alone they are events (نقلت = transferred).
-_RELAYED = {"نقل", "نقلت", "نشرت", "نشر", "اوردت", "اورد", "بثت", "بث"}
+_RELAYED = word_set("attribution", "relayed")
+_WHAT, _TO = word("attribution", "what"), word("attribution", "to")
+_BY_IT = word_set("attribution", "by_it")
+_OBJECT_PRONOUNS = ordered("attribution", "object_pronouns")
+_WAS = word_set("attribution", "was")
 
 
-def _said(doc: Doc, word: str) -> bool:
+def _said(doc: Doc, said: str) -> bool:
     """An attribution verb, also with its object pronoun: نقلته، أعلنها."""
     verbs = doc.lex.attribution_verbs
     return any(w in _RELAYED or verbs.match([w], 0) is not None
-               for w in (word, word[:-1] if word.endswith("ه") else "",
-                         word[:-2] if word.endswith(("ها", "هم")) else "") if w)
+               for w in (said, *(said[:-len(p)] for p in _OBJECT_PRONOUNS if said.endswith(p)))
+               if w)
 
 
 def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
     lex, words = doc.lex, doc.words
-    if s < b and words[s] == "ما":  # بحسب ما نقلت فوكس نيوز، وفق ما نقلته / أفاد به
+    if s < b and words[s] == _WHAT:  # بحسب ما نقلت فوكس نيوز، وفق ما نقلته / أفاد به
         s += 1
         if s < b and _said(doc, words[s]):
             s += 1
-            if s < b and words[s] in ("به", "بها"):
+            if s < b and words[s] in _BY_IT:
                 s += 1
     if s < b and doc.match(lex.not_speaker, s) is not None:
         return None
@@ -113,7 +118,7 @@ def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
     s = k
     while s > a and k - s < 12:
         w = words[s - 1]
-        if w in {"كان", "وكان"} or w in SENTENCE_BREAKS:
+        if w in _WAS or w in SENTENCE_BREAKS:
             break
         s -= 1
     while s < k and words[s] in CLAUSE_BREAKS:

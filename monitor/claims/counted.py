@@ -13,6 +13,7 @@ from monitor.claims.doc import (
     sentence_range,
 )
 from monitor.claims.qualifiers import COUNT_NOUNS
+from monitor.claims.words import word, word_set
 
 PERSON_CLASSES = {
     "detainee", "fighter", "troops", "civilian", "child", "woman", "man", "migrant", "refugee",
@@ -33,7 +34,7 @@ def entity_of(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
         if t is not None:
             entity, ent_at = t.label, j + k
             break
-        if words[j + k] not in {"من", "الف", "الاف"} and k == 0 and doc.match(lex.subgroups, j):
+        if words[j + k] not in _BEFORE_COUNTED and k == 0 and doc.match(lex.subgroups, j):
             break
     if entity is None:
         found = nearest(doc, lex.entities, m, before=16, after=0)
@@ -74,12 +75,10 @@ def entity_of(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
     return entity, sub
 
 
-_INSTITUTIONS = {"وزاره", "الوزاره", "حكومه", "الحكومه", "السلطات", "سلطات", "رئاسه", "هيئه",
-                 "قياده", "مديريه", "بيان", "مصادر", "مصدر", "مسوول", "متحدث", "وكاله",
-                 "قوات", "القوات", "الشرطه", "شرطه", "الجيش", "جيش", "الامن", "امن"}
-
-
-_SECURITY = {"قوات", "الامن", "امن", "الشرطه", "الجيش", "الحرس", "الدرك"}
+# The words of config/lexicon/counted.yaml.
+_BEFORE_COUNTED = word_set("counted", "before_counted")
+_INSTITUTIONS = word_set("counted", "institutions")
+_SECURITY = word_set("counted", "security")
 
 
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
@@ -88,14 +87,9 @@ NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as n
 DISPLACED_BY_FLIGHT = {"civilian", "family", "refugee", "child", "woman", "person"}
 
 
-_HEADS = COUNT_NOUNS - {"نسبه", "قيمه"}  # a share or a value is no count of people
-
-
-_RISE_VERBS = {"ارتفع", "ارتفعت", "بلغ", "بلغت", "وصل", "وصلت", "تجاوز", "تجاوزت", "زاد", "زادت",
-               "تراجع", "تراجعت", "انخفض", "انخفضت"}
-
-
-_PLACE_NOUNS = {"سجن", "سجون", "السجن", "السجون"}
+_HEADS = COUNT_NOUNS - word_set("counted", "not_heads")  # a share or a value counts no people
+_RISE_VERBS = word_set("counted", "rise_verbs")
+_PLACE_NOUNS = word_set("counted", "place_nouns")
 
 
 def count_head(doc: Doc, m: Mention) -> int | None:
@@ -150,22 +144,23 @@ def _by_entity(doc: Doc, m: Mention, entity: str | None) -> str | None:
     return event
 
 
-_RUNS = {"اداره", "مدير", "مديريه", "حراس", "حارس", "ادارات", "حمايه", "مصلحه", "دايره"}
+_RUNS = word_set("counted", "runs")
+_FROM_OR_RUNS = _RUNS | {word("counted", "from")}
 
 
 def _is_place_noun(doc: Doc, k: int) -> bool:
     """`من سجون دمشق` says where from, not that anyone is held; `مصادر في إدارة السجن`
     names who speaks."""
-    return doc.words[k] in _PLACE_NOUNS and k > 0 and doc.words[k - 1] in ({"من"} | _RUNS)
+    return doc.words[k] in _PLACE_NOUNS and k > 0 and doc.words[k - 1] in _FROM_OR_RUNS
 
 
-_REBUILT = {"تاهيل", "اعمار", "بناء", "فتح", "هيكله", "تشغيل", "النظر", "انتشار", "تموضع",
-            "ترميم", "تدوير", "توطين"}
+_AGAIN = word("counted", "again")  # اعاده
+_REBUILT = word_set("counted", "rebuilt")
 
 
 def _is_rebuilding(doc: Doc, k: int) -> bool:
     """`إعادة تأهيل/إعمار` is rebuilding, not `إعادة` (returning people)."""
-    return doc.words[k].endswith("اعاده") and k + 1 < len(doc.words) \
+    return doc.words[k].endswith(_AGAIN) and k + 1 < len(doc.words) \
         and doc.words[k + 1] in _REBUILT
 
 
@@ -220,7 +215,8 @@ def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
     return event
 
 
-_SUCCEEDED = {"تمكن", "تمكنوا", "تمكنت", "نجح", "نجحوا", "نجحت", "استطاع", "استطاعوا"}
+# "تمكّن", also with و glued on ("وتمكن").
+_SUCCEEDED = word_set("counted", "succeeded")
 
 
 def _foil_governs(doc: Doc, m: Mention, verb_at: int) -> bool:
@@ -231,8 +227,7 @@ def _foil_governs(doc: Doc, m: Mention, verb_at: int) -> bool:
     words = doc.words
     first = min(m.first, verb_at)
     a, b = sentence_range(doc, m.first)
-    if any(w in _SUCCEEDED or (w[:1] == "و" and w[1:] in _SUCCEEDED)
-           for w in words[max(a, first - 3):first]):
+    if any(w in _SUCCEEDED for w in words[max(a, first - 3):first]):
         return False
     return any(doc.breaks_between(*sorted((k, m.first))) == 0
                for k, _ in doc.hits(doc.lex.foil, a, b))

@@ -14,17 +14,12 @@ from typing import Any
 
 from monitor.claims.lexicon import NUMERIC, Lexicon, Term, TermSet, default_lexicon
 from monitor.claims.normalize import Normalized, normalize
-from monitor.claims.numbers import (
-    Token,
-    Tokens,
-    is_int,
-)
+from monitor.claims.tokens import Token, Tokens, is_int
+from monitor.claims.words import word_set
 from monitor.models import Article
 
-CLAUSE_BREAKS = {"،", ",", "؛", ";", ":", "(", ")", '"'}
-
-
-SENTENCE_BREAKS = {".", "!", "?", "؟", "\n"}
+CLAUSE_BREAKS = word_set("doc", "clause_breaks")
+SENTENCE_BREAKS = word_set("doc", "sentence_breaks")
 
 
 @dataclass(slots=True)
@@ -189,7 +184,7 @@ def _end_sentence(sentences: list[tuple[int, int]], begin: int, p: int, n: int, 
     return begin
 
 
-def _tokens_in(words: list[str], vocab: set[str]) -> list[int]:
+def _tokens_in(words: list[str], vocab: frozenset[str]) -> list[int]:
     """The indices of the words in `vocab`."""
     return list(compress(range(len(words)), map(vocab.__contains__, words)))
 
@@ -293,10 +288,8 @@ def in_sentence(doc: Doc, ts: TermSet, m: Mention) -> tuple[Term, int] | None:
     return (found[0][1], found[0][0]) if found else None
 
 
-TOWN_NOUNS = {"مدينه", "بمدينه", "لمدينه", "بلده", "ببلده", "قريه", "بقريه", "مخيم", "بمخيم",
-               "ولايه", "بولايه", "محافظه", "بمحافظه", "اقليم", "باقليم", "ناحيه", "قضاء",
-               "مديريه", "بمديريه", "جزيره", "بجزيره", "سجن", "بسجن", "معبر", "بمعبر", "سوق",
-               "بسوق"}
+# Nouns naming a town, a camp, a prison… before its name: indexed for the place stage.
+TOWN_NOUNS = word_set("doc", "town_nouns")
 
 
 def has(doc: Doc, ts: TermSet, m: Mention, before: int, after: int) -> bool:

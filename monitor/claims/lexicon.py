@@ -15,12 +15,18 @@ import yaml
 
 from monitor.claims.events import EventRegistry, load_events
 from monitor.claims.normalize import normalize_term
-from monitor.claims.numbers import is_digit_word, word_number
+from monitor.claims.numbers import word_number
+from monitor.claims.tokens import is_digit_word
+from monitor.claims.words import clitics
+from monitor.claims.words import word as _word
 
-# Single-letter proclitics newswire glues to words: و ف ب ل ك, and their pairs.
-CLITICS = (
-    "وبال", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك",
-)
+# The proclitics newswire glues to words (config/lexicon/clitics.yaml: the one list).
+CLITICS = clitics("proclitics")
+ARTICLE = _word("clitics", "article")  # ال
+# The clitics after which the article stays on the rest too (بال، لل …).
+_DEFINITE = {c for c in CLITICS if c.endswith(ARTICLE) or c in clitics("definite")}
+_BEFORE_VAGUE = "".join(clitics("before_vague"))
+_FEMININE = _word("clitics", "feminine")
 
 
 @lru_cache(maxsize=65536)
@@ -30,12 +36,12 @@ def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
     for c in CLITICS:
         if token.startswith(c) and len(token) - len(c) >= 2:
             rest = token[len(c) :]
-            if c.endswith("ال") and not article:
+            if c.endswith(ARTICLE) and not article:
                 continue
             forms.append(rest)
-            if c.endswith("ال") or c == "لل":
-                forms.append("ال" + rest)
-    if article and token.startswith("ال") and len(token) > 4:
+            if c in _DEFINITE:
+                forms.append(ARTICLE + rest)
+    if article and token.startswith(ARTICLE) and len(token) > 4:
         forms.append(token[2:])
     return tuple(dict.fromkeys(forms))
 
@@ -251,7 +257,7 @@ class Lexicon:
             found = {id(ts) for ts in self._sets
                      if ts._candidates(word, True) or ts._candidates(word, False)}
             if (is_digit_word(word) or word_number(word) is not None or word in self.vague
-                    or (word[:1] in "وبلف" and word[1:] in self.vague)):
+                    or (word[:1] in _BEFORE_VAGUE and word[1:] in self.vague)):
                 found.add(NUMERIC)
             found.update(mark for mark, vocab in self._classes.values() if word in vocab)
             if len(self._marks) > 200_000:
@@ -364,7 +370,7 @@ def _adjective_forms(places: list[dict[str, Any]]) -> dict[str, str]:
     for p in places:
         for adjective in p.get("adjectives") or []:
             stem = normalize_term(str(adjective))
-            for form in (stem, "ال" + stem, stem + "ه", "ال" + stem + "ه"):
+            for form in (stem, ARTICLE + stem, stem + _FEMININE, ARTICLE + stem + _FEMININE):
                 forms[form] = str(p["id"])
     return forms
 

@@ -7,25 +7,20 @@ kind from its neighbours.
 from __future__ import annotations
 
 from monitor.claims.doc import Doc, Mention, ends_at
-from monitor.claims.numbers import (
-    ORDINAL_WORDS,
-    is_digit_word,
-    is_int,
-    parse_number_at,
-    word_number,
-)
+from monitor.claims.lexicon import ARTICLE
+from monitor.claims.numbers import ORDINAL_WORDS, parse_number_at, word_number
 from monitor.claims.qualifiers import qualifier
+from monitor.claims.tokens import is_digit_word, is_int
+from monitor.claims.words import clitics, word, word_set
 
-_DEFINITE_CLITICS = {"ال", "لل", "بال", "وال", "فال", "كال"}
-
-
-_RANGE_WORDS = {"الي", "حتي", "-", "–", "—"}
-
-
-_PLURAL_MULTIPLIERS = {"الاف", "الوف", "ملايين", "مليارات", "بلايين"}
-
-
-_MONDAY = {"الاثنين", "والاثنين", "بالاثنين"}
+# The words of config/lexicon/mentions.yaml and the clitics they need.
+_DEFINITE_CLITICS = frozenset(clitics("definite"))
+_BEFORE_VAGUE = "".join(clitics("before_vague"))
+_AND = clitics("conjunctions")[0]  # و
+_RANGE_WORDS = word_set("mentions", "range_words")
+_BETWEEN = word("mentions", "between")
+_PLURAL_MULTIPLIERS = word_set("mentions", "plural_multipliers")
+_MONDAY = word_set("mentions", "monday")
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
@@ -41,7 +36,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
             continue  # inside the previous mention
         i = start
         w = words[i]
-        vague = vague_words.get(w) or vague_words.get(w[1:] if w[:1] in "وبلف" else "")
+        vague = vague_words.get(w) or vague_words.get(w[1:] if w[:1] in _BEFORE_VAGUE else "")
         if vague and (i + 1 >= n or vague_words.get(f"{w} {words[i + 1]}") is None):
             out.append(Mention(i, i, starts[i], ends[i], float(vague[0]),
                                float(vague[1]), "vague", vague=True))
@@ -56,7 +51,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if phrase is None:
             i += 1
             continue
-        first_word = words[i][2:] if words[i].startswith("ال") else words[i]
+        first_word = words[i][len(ARTICLE):] if words[i].startswith(ARTICLE) else words[i]
         if not phrase.has_digits and first_word in _PLURAL_MULTIPLIERS:
             out.append(Mention(i, i, starts[i], ends[i], 2000.0, 9999.0, "vague",
                                vague=True))
@@ -82,9 +77,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
         rng_j = None
         if j + 1 < n and words[j] in _RANGE_WORDS:
             rng_j = j + 1
-        elif i > 0 and words[i - 1] == "بين" and j + 1 < n and words[j] == "و":
+        elif i > 0 and words[i - 1] == _BETWEEN and j + 1 < n and words[j] == _AND:
             rng_j = j + 1
-        elif i > 0 and words[i - 1] == "بين" and j < n and words[j][:1] == "و" \
+        elif i > 0 and words[i - 1] == _BETWEEN and j < n and words[j][:1] == _AND \
                 and len(words[j]) > 2:
             rng_j = j  # "بين ثلاثمئة وخمسمئة": و glued to the second number
         if rng_j is not None and rng_j < n:
@@ -102,7 +97,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 m.low, m.high, m.value = low, second.value, None
                 m.kind = "range"
                 m.last, m.end = second.last, ends[second.last]
-                if i > 0 and words[i - 1] == "بين":
+                if i > 0 and words[i - 1] == _BETWEEN:
                     m.start = starts[i - 1]
                 j = second.last + 1
         _classify(doc, m, j)
@@ -132,7 +127,7 @@ def _merge_subunit(doc: Doc, prev: Mention, m: Mention) -> bool:
     if not (m.subunit and prev.kind == "money" and not prev.subunit and prev.unit == m.unit):
         return False
     between = doc.words[prev.last + 1 : m.first]
-    if between not in ([], ["و"]) and not (doc.words[m.first].startswith("و")):
+    if between not in ([], [_AND]) and not (doc.words[m.first].startswith(_AND)):
         return False
     if prev.value is None or m.value is None:
         return False
@@ -170,13 +165,13 @@ def _classify(doc: Doc, m: Mention, j: int) -> None:
         m.kind = "time"
         return
     # Ordinals: الثامنة عشرة, الحادي عشر
-    if prev in ORDINAL_WORDS or (m.definite and words[i].startswith("ال") and m.value == 10):
+    if prev in ORDINAL_WORDS or (m.definite and words[i].startswith(ARTICLE) and m.value == 10):
         m.kind = "ordinal"
         return
     # A definite number after a definite noun qualifies it: القمة العربية الـ33 (ordinal),
     # القتلى الأربعة (the four already counted): not a new figure.
     noun_before = words[i - 2] if prev in _DEFINITE_CLITICS and i >= 2 else prev
-    if m.definite and noun_before.startswith("ال") and word_number(noun_before) is None \
+    if m.definite and noun_before.startswith(ARTICLE) and word_number(noun_before) is None \
             and noun_before not in _DEFINITE_CLITICS:
         m.kind = "adjective"
         return

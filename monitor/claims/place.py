@@ -6,11 +6,16 @@ from bisect import bisect_left
 
 from monitor.claims.counted import count_head
 from monitor.claims.doc import TOWN_NOUNS, Doc, Mention, sentence_range
+from monitor.claims.words import clitics, word, word_set
 
-_LOCATIVE = {"في", "من", "الي", "داخل", "قرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
-             "شرقي", "غربي", "بمدينه", "مدينه", "محافظه", "ريف", "سجن", "مخيم", "العاصمه",
-             "بلده", "قريه", "ولايه", "بولايه", "اقليم", "منطقه", "قضاء", "مديريه", "قباله",
-             "بالعاصمه", "ببلده", "بمحافظه", "بقريه", "بمخيم"}
+# The words of config/lexicon/place.yaml.
+_LOCATIVE = word_set("place", "locative")
+_TO, _FROM, _BACKED = word("place", "to"), word("place", "from"), word("place", "backed")
+_AGENCY, _OF_NEWS = word("place", "agency"), word("place", "of_news")
+_NOT_NAMES = word_set("place", "not_names")
+_THE_COUNTRY = word_set("place", "the_country")
+_PLACE_PREPOSITIONS = "".join(clitics("place_prepositions"))  # بحلب، لدمشق
+_GLUED_TO_PLACE = frozenset(_PLACE_PREPOSITIONS)
 
 
 def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
@@ -33,14 +38,14 @@ def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
             skip_to = k + len(actor.tokens)
             continue
         t = doc.match(lex.places, k, article=False)
-        if t is None or (k >= 2 and words[k - 1] == "من" and words[k - 2].startswith("المدعوم")):
+        if t is None or (k >= 2 and words[k - 1] == _FROM and words[k - 2].startswith(_BACKED)):
             continue
         end = k + len(t.tokens)
-        if (k > 0 and words[k - 1].endswith("وكاله")) or \
-                (end < len(words) and words[end] == "للانباء"):
+        if (k > 0 and words[k - 1].endswith(_AGENCY)) or \
+                (end < len(words) and words[end] == _OF_NEWS):
             continue  # "وكالة السودان للأنباء" is a news agency, not where it happened
         prev = words[k - 1] if k > 0 else ""
-        out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in {"ب", "ل"}))
+        out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in _GLUED_TO_PLACE))
         skip_to = k + len(t.tokens)
     return out
 
@@ -59,12 +64,6 @@ def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
         if best is None or score > best[0]:
             best = (score, place.id)
     return best[1] if best else None
-
-
-_NOT_NAMES = {"قريبه", "قريب", "مجاوره", "صغيره", "نائيه", "حدوديه", "ساحليه", "جبليه", "ريفيه",
-              "الكبري", "القديمه", "الجديده", "الصناعيه", "الحدوديه", "الساحليه", "المجاوره",
-              "المذكوره", "نفسها", "ذاتها", "الرئيسيه", "المنكوبه", "المتضرره", "المحاصره",
-              "اخري", "واحده", "كامله", "بكاملها", "التي", "الذي", "في", "من", "علي", "الي"}
 
 
 def _unlisted_in_article(doc: Doc) -> set[str]:
@@ -109,7 +108,7 @@ def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
 def _destination(doc: Doc, a: int, b: int) -> str | None:
     words = doc.words
     for k in range(a, b - 1):
-        if words[k] == "الي":
+        if words[k] == _TO:
             t = doc.match(doc.lex.places, k + 1, article=False)
             if t is not None:
                 return t.label
@@ -141,7 +140,7 @@ def location_of(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bo
         # "هجوم على بلدة دارغول" in the title, "في دارغول" in the text: the article has
         # told us دارغول is a town.
         near = [(abs(k - m.first), w) for k in range(a, b) if (w := doc.words[k]) in named
-                or (w[:1] in "بل" and w[1:] in named)]
+                or (w[:1] in _PLACE_PREPOSITIONS and w[1:] in named)]
         if near:
             w = min(near)[1]
             return f"~{w if w in named else w[1:]}", True
@@ -165,9 +164,6 @@ def _place_at_end(doc: Doc, a: int, b: int) -> str | None:
     it, so found once per document and sentence."""
     found: str | None = doc.once(("place at end", a, b), lambda: _places_in(doc, a, b, b))
     return found
-
-
-_THE_COUNTRY = {"البلاد", "للبلاد", "بالبلاد", "والبلاد"}
 
 
 def _country_of_authority(doc: Doc, a: int, b: int) -> str | None:

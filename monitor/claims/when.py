@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from monitor.claims.doc import Doc, Mention, sentence_range
 from monitor.claims.lexicon import Term
 from monitor.claims.mentions import is_year_like
-from monitor.claims.numbers import (
-    is_int,
-)
+from monitor.claims.tokens import is_int
+from monitor.claims.words import word, word_set
 
 
 def _month_year(doc: Doc, k: int, month: int) -> date:
@@ -26,11 +25,11 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     return date(year, month, day)
 
 
-_PERIOD_START = {"منذ", "بدات", "بدا", "بدء", "اندلاع", "انطلاق", "انطلقت", "بداها", "بداه",
-                 "بداتها"}
-
-
-_RELATIVE_CLAUSE = {"التي", "الذي", "اللذين", "اللتين", "الذين", "اللواتي"}
+# The words of config/lexicon/when.yaml.
+_PERIOD_START = word_set("when", "period_start")
+_RELATIVE_CLAUSE = word_set("when", "relative_clause")
+_NEW, _TOLL = word("when", "new"), word("when", "toll")
+_SPAN = word_set("when", "span")
 
 
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
@@ -89,12 +88,12 @@ def is_daily(doc: Doc, m: Mention) -> bool:
     lo, hi = max(a, m.first - 4), min(b, m.last + 5)
     far = min(b, m.last + 9)  # "قتلوا في قطاع غزة خلال الساعات الأربع والعشرين الماضية"
     def counts(k: int, t: Term) -> bool:
-        if t.tokens[0].startswith("جديد"):
+        if t.tokens[0].startswith(_NEW):
             # "12 إصابة جديدة" is a day's batch; "حصيلة جديدة", "تعهدات جديدة" are not.
-            return m.last < k <= m.last + 2 and doc.words[k - 1] != "حصيله"
+            return m.last < k <= m.last + 2 and doc.words[k - 1] != _TOLL
         # A span of time ("خلال الساعات الـ24 الماضية") may open the clause well before
         # the figure, or close it well after.
-        span = t.tokens[0] in ("خلال", "الساعات")
+        span = t.tokens[0] in _SPAN
         return lo <= k < hi or (span and max(a, m.first - 7) <= k < far)
 
     return any(counts(k, t) for k, t in hits)
