@@ -6,6 +6,8 @@ kind from its neighbours.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from monitor.claims.doc import Doc, Mention, ends_at
 from monitor.claims.lexicon import ARTICLE
 from monitor.claims.numbers import ORDINAL_WORDS, parse_number_at, word_number
@@ -148,105 +150,185 @@ def _multiplier_of(value: float) -> float | None:
     return None
 
 
-def _classify(doc: Doc, m: Mention, j: int) -> None:
-    """Decide the mention's kind from its neighbours; extend it over its unit words."""
-    lex, words, starts, ends = doc.lex, doc.words, doc.starts, doc.ends
-    n = len(words)
-    i = m.first
-    # The marks of the token after the figure: `doc.match(ts, j)` below is inlined as
-    # `id(ts) in after and ts.match(words, j)` (none past the end); most tests fail.
-    after = doc.word_sets[j] if j < n else frozenset()
-    prev = words[i - 1] if i > 0 else ""
-    # Time of day: 4:17, الساعة 4
-    if j + 1 < n and words[j] == ":" and is_digit_word(words[j + 1]) and starts[j] == ends[i]:
+# Each rule of a mention's kind: (doc, mention, j = the token after its number, the marks
+# of that token) -> whether it decided. The marks make `doc.match(ts, j)` a set test:
+# `id(ts) in after and ts.match(words, j)` (none past the end); most tests fail.
+KindRule = Callable[[Doc, Mention, int, frozenset[int]], bool]
+
+
+def _time_of_day(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """4:17, الساعة 4"""
+    words, i, ends = doc.words, m.first, doc.ends
+    if j + 1 < len(words) and words[j] == ":" and is_digit_word(words[j + 1]) \
+            and doc.starts[j] == ends[i]:
         m.kind, m.last, m.end, m.low, m.high = "time", j + 1, ends[j + 1], None, None
-        return
-    if ends_at(doc, lex.time_before, i, max(0, i - 2)) is not None:
+        return True
+    if ends_at(doc, doc.lex.time_before, i, max(0, i - 2)) is not None:
         m.kind = "time"
-        return
-    # Ordinals: الثامنة عشرة, الحادي عشر
+        return True
+    return False
+
+
+def _ordinal(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """الثامنة عشرة, الحادي عشر"""
+    words, i = doc.words, m.first
+    prev = words[i - 1] if i > 0 else ""
     if prev in ORDINAL_WORDS or (m.definite and words[i].startswith(ARTICLE) and m.value == 10):
         m.kind = "ordinal"
-        return
-    # A definite number after a definite noun qualifies it: القمة العربية الـ33 (ordinal),
-    # القتلى الأربعة (the four already counted): not a new figure.
+        return True
+    return False
+
+
+def _adjective(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """A definite number after a definite noun qualifies it: القمة العربية الـ33 (ordinal),
+    القتلى الأربعة (the four already counted): not a new figure. شهر واحد / عائلة واحدة:
+    "one" as an adjective; نصف / الربع alone: a share, not a count."""
+    words, i = doc.words, m.first
+    prev = words[i - 1] if i > 0 else ""
     noun_before = words[i - 2] if prev in _DEFINITE_CLITICS and i >= 2 else prev
     if m.definite and noun_before.startswith(ARTICLE) and word_number(noun_before) is None \
             and noun_before not in _DEFINITE_CLITICS:
         m.kind = "adjective"
-        return
-    # شهر واحد / عائلة واحدة: "one" as an adjective; نصف / الربع alone: a share, not a count.
+        return True
     if m.first == m.last and not is_digit_word(words[i]) and m.value is not None and (
         (m.value == 1 and prev[:1].isalpha()) or (0 < m.value < 1)
     ):
         m.kind = "adjective" if m.value == 1 else "fraction"
-        return
-    # Identifiers: الطريق رقم 5, المرسوم 12
-    if ends_at(doc, lex.identifier_before, i, max(0, i - 2)) is not None:
+        return True
+    return False
+
+
+def _identifier(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """الطريق رقم 5, المرسوم 12"""
+    if ends_at(doc, doc.lex.identifier_before, m.first, max(0, m.first - 2)) is not None:
         m.kind = "identifier"
-        return
-    # Dates: 21 يناير 2026, 8 ديسمبر / كانون الأول
-    if id(lex.months) in after and lex.months.match(words, j) is not None \
-            and m.value is not None and 1 <= m.value <= 31 and m.kind == "cardinal":
-        t = lex.months.match(words, j)
-        assert t is not None
-        last = j + len(t.tokens) - 1
-        if last + 1 < n and is_int(words[last + 1]) and is_year_like(float(words[last + 1])):
-            last += 1
-        m.kind, m.last, m.end, m.low, m.high = "date", last, ends[last], None, None
-        return
+        return True
+    return False
+
+
+def _date(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """21 يناير 2026, 8 ديسمبر / كانون الأول"""
+    lex, words = doc.lex, doc.words
+    if not (id(lex.months) in after and m.value is not None and 1 <= m.value <= 31
+            and m.kind == "cardinal"):
+        return False
+    t = lex.months.match(words, j)
+    if t is None:
+        return False
+    last = j + len(t.tokens) - 1
+    if last + 1 < len(words) and is_int(words[last + 1]) \
+            and is_year_like(float(words[last + 1])):
+        last += 1
+    m.kind, m.last, m.end, m.low, m.high = "date", last, doc.ends[last], None, None
+    return True
+
+
+def _year(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """1900-2100 after a month or "عام", or with nothing that makes it a count."""
+    lex, words, i = doc.lex, doc.words, m.first
+    if m.value is None or not is_year_like(m.value) or m.definite:
+        return False
     month_before = ends_at(doc, lex.months, i, max(0, i - 3))
-    if m.value is not None and is_year_like(m.value) and not m.definite:
-        qual = qualifier(doc, m)
-        entity_after = id(lex.entities) in after and lex.entities.match(words, j) is not None
-        if month_before is not None or ends_at(doc, lex.year_before, i, max(0, i - 2)) \
-                is not None or (qual is None and not entity_after):
-            m.kind, m.low, m.high = "year", None, None
-            return
-    # Durations and ages: منذ 10 سنوات, 27 عاما
-    if id(lex.duration) in after and lex.duration.match(words, j) is not None:
-        m.kind = "duration"
-        m.last, m.end = j, ends[j]
-        return
-    # Readings on a scale: زلزال بقوة 6.1 درجات, 40 درجة مئوية
-    if id(lex.scale) in after and lex.scale.match(words, j) is not None:
-        m.kind = "scale"
-        m.last, m.end = j, ends[j]
-        return
-    # Idioms: دفعة واحدة
+    qual = qualifier(doc, m)
+    entity_after = id(lex.entities) in after and lex.entities.match(words, j) is not None
+    if month_before is not None or ends_at(doc, lex.year_before, i, max(0, i - 2)) \
+            is not None or (qual is None and not entity_after):
+        m.kind, m.low, m.high = "year", None, None
+        return True
+    return False
+
+
+def _unit_word(kind: str) -> KindRule:
+    """A word after the figure that makes it a reading of its own kind (and is part of it):
+    durations and ages (منذ 10 سنوات, 27 عاما), readings on a scale (بقوة 6.1 درجات)."""
+    def rule(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+        ts = doc.lex.duration if kind == "duration" else doc.lex.scale
+        if id(ts) in after and ts.match(doc.words, j) is not None:
+            m.kind = kind
+            m.last, m.end = j, doc.ends[j]
+            return True
+        return False
+
+    rule.__name__ = f"_{kind}"
+    return rule
+
+
+def _idiom(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """دفعة واحدة"""
+    i = m.first
     for k in (1, 0):
         s = i - k
         if s >= 0:
-            t = doc.match(lex.idioms, s)
+            t = doc.match(doc.lex.idioms, s)
             if t is not None and s + len(t.tokens) > i:
                 m.kind = "idiom"
-                return
-    # Units after the figure: %, في المئة, currencies, measures.
-    if after:
-        t = lex.measures.match(words, j) if id(lex.measures) in after else None
-        if t is not None:
-            m.unit = t.label
-            m.kind = "percent" if t.label == "percent" else "measure"
-            m.last = j + len(t.tokens) - 1
-            m.end = ends[m.last]
-            return
-        t = lex.currencies.match(words, j) if id(lex.currencies) in after else None
-        if t is not None:
-            m.unit = t.label
-            m.kind = "money"
-            m.last = j + len(t.tokens) - 1
-            m.end = ends[m.last]
-            return
-        t = lex.subunits.match(words, j) if id(lex.subunits) in after else None
-        if t is not None and m.value is not None:
-            m.unit, m.kind, m.subunit = t.label, "money", True
-            m.value = m.value / 100
-            m.low = m.high = m.value
-            m.last = j + len(t.tokens) - 1
-            m.end = ends[m.last]
-            return
-    if i > 0 and words[i - 1] in ("$", "€", "£"):
-        t = doc.match(lex.currencies, i - 1)
+                return True
+    return False
+
+
+def _measure(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """%, في المئة, طن, كلم after the figure."""
+    ts = doc.lex.measures
+    t = ts.match(doc.words, j) if id(ts) in after else None
+    if t is None:
+        return False
+    m.unit = t.label
+    m.kind = "percent" if t.label == "percent" else "measure"
+    m.last = j + len(t.tokens) - 1
+    m.end = doc.ends[m.last]
+    return True
+
+
+def _money(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """A currency after the figure: 117 مليون دولار."""
+    ts = doc.lex.currencies
+    t = ts.match(doc.words, j) if id(ts) in after else None
+    if t is None:
+        return False
+    m.unit = t.label
+    m.kind = "money"
+    m.last = j + len(t.tokens) - 1
+    m.end = doc.ends[m.last]
+    return True
+
+
+def _cents(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """Hundredths of a currency after the figure: 43 سنت = 0.43 USD."""
+    ts = doc.lex.subunits
+    t = ts.match(doc.words, j) if id(ts) in after else None
+    if t is None or m.value is None:
+        return False
+    m.unit, m.kind, m.subunit = t.label, "money", True
+    m.value = m.value / 100
+    m.low = m.high = m.value
+    m.last = j + len(t.tokens) - 1
+    m.end = doc.ends[m.last]
+    return True
+
+
+def _currency_sign(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
+    """$5, €20: a currency sign before the figure."""
+    i = m.first
+    if i > 0 and doc.words[i - 1] in ("$", "€", "£"):
+        t = doc.match(doc.lex.currencies, i - 1)
         if t is not None:
             m.unit, m.kind = t.label, "money"
-            m.start = starts[i - 1]
+            m.start = doc.starts[i - 1]
+            return True
+    return False
+
+
+# In order: the first rule that decides gives the kind; with none, the figure stays a
+# cardinal (or decimal, or range) count.
+KIND_RULES: tuple[KindRule, ...] = (
+    _time_of_day, _ordinal, _adjective, _identifier, _date, _year, _unit_word("duration"),
+    _unit_word("scale"), _idiom, _measure, _money, _cents, _currency_sign,
+)
+
+
+def _classify(doc: Doc, m: Mention, j: int) -> None:
+    """Decide the mention's kind from its neighbours; extend it over its unit words."""
+    after = doc.word_sets[j] if j < len(doc.words) else frozenset()
+    for rule in KIND_RULES:
+        if rule(doc, m, j, after):
+            return
