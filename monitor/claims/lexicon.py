@@ -235,11 +235,11 @@ class Lexicon:
         self.qualifier_marks = frozenset(id(ts) for ts in self.qualifiers.values())
         # Word classes callers registered (id of the word set -> its mark and the set, kept
         # so that its id stays its own), and each word's marks, cached (bounded).
-        self._classes: dict[int, tuple[int, set[str]]] = {}
+        self._classes: dict[int, tuple[int, frozenset[str]]] = {}
         self._marks: dict[str, frozenset[int]] = {}
         self._currency_codes = {t.label for t in self.currencies.terms}
 
-    def word_class(self, vocab: set[str]) -> int:
+    def word_class(self, vocab: frozenset[str]) -> int:
         """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
         as a module constant): a caller finds them with the term sets, at no extra cost."""
         known = self._classes.get(id(vocab))
