@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
+from monitor.claims.events import EventRegistry
+from monitor.claims.lexicon import default_lexicon
 from monitor.facts.incident import (
     LINK_COSINE,
     LINK_WINDOW_DAYS,
@@ -17,15 +19,19 @@ from monitor.facts.incident import (
 )
 from monitor.models import ClaimRecord, Verdict
 
-INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
-# A toll of the dead, injured or missing grows for days after its incident; the same words
-# about the same place weeks later count another incident (floods in July, a heatwave the
-# week after), unless the report says it is a running total.
-TOLL_EVENTS = {"killed", "injured", "missing"}
+# A toll of the dead, injured or missing (an `outcome` in the event registry) grows for days
+# after its incident; the same words about the same place weeks later count another
+# incident (floods in July, a heatwave the week after), unless the report says it is a
+# running total.
 TOLL_DAYS = 7
 # Two outlets a few hours apart giving two tolls disagree; a toll reported this much later
 # and higher is the count moving on.
 TOLL_RISE_HOURS = 6
+
+
+def _events() -> EventRegistry:
+    """The event registry (config/lexicon.yaml), as the extractor reads it."""
+    return default_lexicon().registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +128,7 @@ def decide(
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
                         "a word estimate and a figure in one article", not new.vague)
     gap = (when(new)[0] - when(current)[0]).days
-    if new.event in TOLL_EVENTS and new.scope == "total" and not new.update_cue \
+    if new.event in _events().outcome and new.scope == "total" and not new.update_cue \
             and gap >= TOLL_DAYS:
         return Decision("new", None, f"{gap} days after the last report of this toll, with "
                         "nothing saying it is a running total: another incident", True)
@@ -301,7 +307,7 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     grown = new.high is None or ref.low is None or new.high > ref.low
     if new.update_cue and grown and new.scope == ref.scope:
         return "the report says the count has grown"
-    if new.event in INCIDENT_EVENTS and new.scope != "total":
+    if new.event in _events().incident and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
         # unless the same source revises itself.
         if same_source(new, ref) and when(new)[1] > when(ref)[1]:
@@ -316,7 +322,7 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     top = ref.high if ref.high is not None else ref.low
     higher = new.low is not None and top is not None and new.low > top
     two_sources = _explicit(new) and _explicit(ref) and not same_source(new, ref)
-    if new.event in TOLL_EVENTS and higher and not two_sources \
+    if new.event in _events().outcome and higher and not two_sources \
             and (when(new)[1] - when(ref)[1]).total_seconds() >= TOLL_RISE_HOURS * 3600:
         # The dead and injured of one incident are counted for days and the count only
         # rises: a later, higher toll of the same incident is the count moving on, unless

@@ -25,6 +25,7 @@ from monitor.facts.compare import (
     when,
     within_window,
 )
+from monitor.facts.identity import FactKey, fact_of
 from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
 from monitor.facts.story import article_vector
 from monitor.keys import Keys
@@ -72,7 +73,7 @@ class FactStore:
         self.tolerance = tolerance
         self.later_days = later_days
 
-    def record(self, claim: Claim, article: Article) -> Recorded:
+    def record(self, claim: Claim, article: Article, key: FactKey | None = None) -> Recorded:
         """Store one claim and decide its verdict; idempotent per claim id.
 
         A claim later in time than every stored one is decided against the current figure
@@ -81,24 +82,26 @@ class FactStore:
         no longer hold are retracted. The result depends on the set of claims, not on the
         order workers saw them.
         """
-        assert claim.fact_key
+        key = key or fact_of(claim)
+        assert key is not None, "only a claim that becomes a fact is recorded (fact_of)"
+        name = str(key)
         rec = to_record(claim, article)
-        fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
-        akey = self.keys.fact_alerts(claim.fact_key)
-        tkey = self.keys.fact_times(claim.fact_key)
-        skey = self.keys.fact_series(claim.fact_key)
-        stkey = self.keys.fact_standing(claim.fact_key)
+        fkey, ckey = self.keys.fact(name), self.keys.fact_claims(name)
+        akey = self.keys.fact_alerts(name)
+        tkey = self.keys.fact_times(name)
+        skey = self.keys.fact_series(name)
+        stkey = self.keys.fact_standing(name)
         # A local running count (detainees held in Hasakah) settles its history whole. Any
         # other fact holds many incidents: a claim meets only linked reports within the
         # window around it, or, as a point of a series, the series' earlier points.
-        windowed = not settles_whole(claim.fact_key, claim.event)
+        windowed = not settles_whole(name, claim.event)
         while True:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
                     # A point of a series reaches back months: a fact with any settles whole.
                     whole = not windowed or rec.series or bool(pipe.zcard(skey))
-                    fact = self._fact(pipe.hget(fkey, "state"), claim)
+                    fact = self._fact(pipe.hget(fkey, "state"), claim, key)
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
@@ -140,7 +143,7 @@ class FactStore:
                             pipe.zadd(stkey, dict.fromkeys(stand_add, 0))
                     if windowed and rec.series:
                         pipe.zadd(skey, {rec.claim_id: _stamp(rec)})
-                    pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
+                    pipe.zadd(self.keys.facts_index(), {name: time.time()})
                     pipe.execute()
                     mine = next(c for c in changed if c.claim_id == rec.claim_id)
                     return Recorded(mine, fact, False, raised, retracted)
@@ -227,12 +230,11 @@ class FactStore:
         return ClaimRecord.model_validate_json(raw) if raw else None
 
     @staticmethod
-    def _fact(raw: bytes | None, claim: Claim) -> Fact:
+    def _fact(raw: bytes | None, claim: Claim, key: FactKey) -> Fact:
         if raw:
             return Fact.model_validate_json(raw)
-        assert claim.fact_key
         return Fact(
-            key=claim.fact_key,
+            key=str(key),
             event=claim.event,
             entity=claim.entity,
             unit=claim.unit,
