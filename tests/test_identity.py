@@ -77,7 +77,7 @@ def test_a_town_keys_at_its_province_and_an_inherited_place_at_its_country() -> 
 def test_only_counts_of_what_happened_become_facts() -> None:
     from monitor.facts.identity import fact_of
 
-    (planned,) = _claims("من المتوقع أن يصل عدد الشاحنات إلى 600 شاحنة في حلب.")
+    (planned,) = _claims("من المتوقع أن يصل عدد شاحنات المساعدات إلى 600 شاحنة في حلب.")
     assert planned.fact_key and planned.modality == "planned" and fact_of(planned) is None
     (count,) = _claims("قالت وزارة الصحة إن 12 شخصاً قتلوا في حلب.")
     key = fact_of(count)
