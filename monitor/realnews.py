@@ -211,15 +211,9 @@ def report_lines(scores: dict[str, SplitScore]) -> list[str]:
 
 
 def months_of(articles: list[Any]) -> tuple[tuple[date, date], ...]:
-    """The calendar months the articles fall in, as (first day, last day) pairs."""
-    spans = set()
-    for a in articles:
-        d = utc_day(a.published)
-        if d is not None:
-            first = d.replace(day=1)
-            nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            spans.add((first, date.fromordinal(nxt.toordinal() - 1)))
-    return tuple(sorted(spans))
+    """The days the articles cover, first to last (UTC), as one (first, last) span."""
+    days = [d for d in (utc_day(a.published) for a in articles) if d is not None]
+    return ((min(days), max(days)),) if days else ()
 
 
 def replay_alerts(client: Any, settings: Any, articles: list[Any]) -> list[dict[str, Any]]:
