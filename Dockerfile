@@ -17,7 +17,7 @@ COPY seeds ./seeds
 RUN pip install --no-cache-dir .
 
 RUN useradd --system --uid 10001 --home /app newsmon && mkdir -p /tmp/newsmon-metrics \
-    && chown -R newsmon /tmp/newsmon-metrics
+    /var/lib/newsmon/archive && chown -R newsmon /tmp/newsmon-metrics /var/lib/newsmon
 USER newsmon
 
 EXPOSE 9108

@@ -313,7 +313,8 @@ def run_service(settings: Settings, *, poll: bool, workers: int, burst: bool = F
              redis=redact_url(url), worker_pids=supervisor.pids() if supervisor else [])
 
     stop = asyncio.Event()
-    retention = _retention_task(client, settings) if role == "run" else None
+    # Retention runs beside the poller (one per deployment; a lock keeps it to one sweep).
+    retention = _retention_task(client, settings) if poll and not once else None
 
     async def main() -> None:
         loop = asyncio.get_running_loop()
