@@ -414,3 +414,25 @@ def test_listeners_default_to_the_loopback_interface() -> None:
     s = Settings()
     assert s.metrics_host == "127.0.0.1" and s.web_host == "127.0.0.1"
     assert s.web_token is None and s.web_user is None
+
+
+def test_a_sigkilled_service_leaves_no_worker_behind(redis_proc: EmbeddedRedis,
+                                                     tmp_path: Path) -> None:
+    """The supervisor SIGKILLed (OOM killer, docker kill): its workers get SIGTERM from the
+    kernel (PR_SET_PDEATHSIG), finish, and their RQ schedulers and horses die with them."""
+    empty = tmp_path / "feeds.yaml"
+    empty.write_text("feeds: []\n", encoding="utf-8")
+    run = Run(tmp_path, ["worker", "--workers", "2"], REDIS_URL=redis_proc.url,
+              NEWSMON_NAMESPACE="t-orphan")
+    try:
+        wait_for("two workers", lambda: len(run.workers()) == 2, logs=run.logs)
+        wait_for("a worker with its scheduler", lambda: any(children(w) for w in run.workers()),
+                 timeout=60, logs=run.logs)
+        tree = run.workers() + [c for w in run.workers() for c in children(w)]
+        run.proc.kill()
+        run.proc.wait()
+        wait_for("every worker and child gone", lambda: not any(map(exists, tree)),
+                 timeout=60)
+        assert listening(run.metrics_port) == []
+    finally:
+        run.stop()
