@@ -43,9 +43,9 @@ def _common(quiet: bool = False) -> Any:
 
 
 def _connect(settings: Any) -> Any:
-    from monitor.redis_conn import connect, redis_url
+    from monitor.redis_conn import connect_checked
 
-    return connect(redis_url(settings))
+    return connect_checked(settings)[1]
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -126,7 +126,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     paths = [Path(args.file)] if args.file else sorted(
         (PROJECT_ROOT / "tests" / "gold").glob("*.jsonl"))
-    score = evaluate(*paths)
+    if not paths:
+        print("newsmon eval: no gold data: give a JSON lines file of annotated sentences "
+              "(the source tree's tests/gold/newswire.jsonl is one)", file=sys.stderr)
+        return 2
+    try:
+        score = evaluate(*paths)
+    except OSError as exc:
+        print(f"newsmon eval: {exc}", file=sys.stderr)
+        return 2
+    if score.tp + score.fn == 0:
+        print(f"newsmon eval: no annotated figures in {', '.join(map(str, paths))}: "
+              "nothing to score", file=sys.stderr)
+        return 2
     if args.errors:
         for line in score.errors:
             print(line, file=sys.stderr)
@@ -184,13 +196,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_web(args: argparse.Namespace) -> int:
     settings = _common()
-    import uvicorn
-
     from monitor.web.app import create_app
+    from monitor.web.server import Credentials, serve_forever
 
     app = create_app(_connect(settings), args.namespace or settings.namespace, settings)
-    uvicorn.run(app, host=args.host or settings.web_host, port=args.port or settings.web_port,
-                log_level="warning", access_log=False)
+    host, port = args.host or settings.web_host, args.port or settings.web_port
+    serve_forever(app, host, port, credentials=Credentials.from_settings(settings))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from monitor.resources import write_config_copy
+
+    target = Path(args.dir)
+    try:
+        written = write_config_copy(target)
+    except (FileExistsError, OSError) as exc:
+        print(f"newsmon init: {exc}", file=sys.stderr)
+        return 2
+    for path in written:
+        print(path)
+    print(f"# edit these, then: export NEWSMON_CONFIG_DIR={target.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -383,9 +409,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--serve", action="store_true", help="keep serving until Ctrl-C")
     s.set_defaults(func=cmd_demo)
 
+    s = command("init", "write an editable copy of the default configuration")
+    s.add_argument("dir", help="directory to write (feeds, routes, lexicons, gazetteer)")
+    s.set_defaults(func=cmd_init)
+
     s = command("web", "the read-only web app: facts, fact pages, alerts, JSON API, Atom")
     s.add_argument("--namespace", help=ns_help)
-    s.add_argument("--host", help="address to listen on (default: NEWSMON_WEB_HOST, 0.0.0.0)")
+    s.add_argument("--host", help="address to listen on (default: NEWSMON_WEB_HOST, 127.0.0.1)")
     s.add_argument("--port", type=int, help="port to listen on (default: NEWSMON_WEB_PORT, 8080)")
     s.set_defaults(func=cmd_web)
 
@@ -489,6 +519,27 @@ def main(argv: list[str] | None = None) -> int:
     except _config_errors() as exc:
         print(f"newsmon: configuration error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except _infra_errors() as exc:  # Redis, a port: one line saying what to fix
+        print(f"newsmon: {_infra_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _infra_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    from monitor.redis_conn import InfraError
+
+    return (InfraError, redis.ConnectionError, redis.TimeoutError)
+
+
+def _infra_line(exc: BaseException) -> str:
+    from monitor.logs import redact
+    from monitor.redis_conn import InfraError
+
+    if isinstance(exc, InfraError):
+        return str(exc)
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return f"lost Redis ({redact(first)}): check that it runs and REDIS_URL"
 
 
 def _one_line(exc: BaseException) -> str:

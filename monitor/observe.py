@@ -86,7 +86,8 @@ class _QueueCollector:
         yield q
 
 
-def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None) -> object:
+def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None,
+             collectors: Iterable[object] = ()) -> object:
     from prometheus_client import CollectorRegistry, multiprocess
 
     reg = CollectorRegistry()
@@ -94,15 +95,18 @@ def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None
     if path:
         multiprocess.MultiProcessCollector(reg, path=path)
     reg.register(_QueueCollector(probe))  # type: ignore[arg-type]
+    for collector in collectors:  # scrape-time series of the caller (monitor.service)
+        reg.register(collector)  # type: ignore[arg-type]
     return reg
 
 
 def serve(host: str, port: int, probe: Callable[[], dict[str, int] | None],
-          healthy: Callable[[], tuple[bool, str]], path: str | None = None) -> ThreadingHTTPServer:
+          healthy: Callable[[], tuple[bool, str]], path: str | None = None,
+          collectors: Iterable[object] = ()) -> ThreadingHTTPServer:
     """Start /metrics and /healthz in a daemon thread; returns the server (port 0 = any)."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-    reg = registry(probe, path)
+    reg = registry(probe, path, collectors)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
