@@ -18,6 +18,21 @@ After the stream ends each run waits until every article is processed and every 
 holds is delivered (or a timeout), then counts, by webhook-id, against the clean run:
 lost = alerts the clean run delivered that this run's receiver never accepted, and
 duplicated = webhook-ids the receiver accepted more than once. Prints one table.
+
+Run on 2026-12-01 (2 shared cores, `--duration 120`: 2,400 articles at 20/s, 10 feeds, 2
+workers; 687 alerts hold in every run). "accepted" counts alerts later withdrawn by an
+older report that arrived late (they were sent, then retracted); those are not lost.
+
+| scenario | articles | holding | accepted | lost vs clean | duplicated | same | SIGTERM |
+|---|---|---|---|---|---|---|---|
+| clean | 2400 | 687 | 687 | 0 | 0 | yes | exit 0, 4.6 s |
+| kill_worker | 2400 | 687 | 687 | 0 | 0 | yes | exit 0, 7.5 s |
+| kill_horse | 2400 | 687 | 687 | 0 | 0 | yes | exit 0, 3.9 s |
+| redis_stop_30s | 2400 | 687 | 707 | 0 | 0 | yes | exit 0, 5.9 s |
+| receiver_down_2m | 2400 | 687 | 691 | 0 | 0 | yes | exit 0, 2.3 s |
+| sigterm_burst (exit 0 in 2.7 s mid-burst) | 2400 | 687 | 705 | 0 | 0 | yes | exit 0, 1.3 s |
+
+Every log line of every run was JSON.
 """
 
 from __future__ import annotations
