@@ -52,9 +52,9 @@ class Keys:
         return f"{self.ns}:fact:{{{fact_key}}}:series"
 
     def fact_standing(self, fact_key: str) -> str:
-        """Sorted set (by member, lexically: `time|published|claim id`) of the windowed
-        fact's claims that stand (not contradicted, not word estimates): its current figure
-        is the last, whatever order the claims arrived in."""
+        """Sorted set (by member, lexically: `figure?|time|published|claim id`) of the
+        windowed fact's claims that stand (not contradicted): its current figure is the
+        last, whatever order the claims arrived in; a figure ranks above a word estimate."""
         return f"{self.ns}:fact:{{{fact_key}}}:standing"
 
     def facts_index(self) -> str:

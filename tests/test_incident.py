@@ -139,3 +139,25 @@ def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
                   current={}, reason="r", confidence=unsure)
     assert Route(name="all", type="console").matches(alert)
     assert not Route(name="sure", type="console", min_confidence=sure).matches(alert)
+
+
+def test_a_word_estimate_stands_until_a_figure_comes(redis_client: redis.Redis) -> None:
+    store = FactStore(redis_client, Keys("inc-word"), tolerance=0.1, later_days=14)
+    words = art("w", 0, "غارات على ريف حمص", "سقط عشرات القتلى في غارات جوية استهدفت سوقا "
+                "شعبية في ريف حمص صباح الاثنين، بحسب المرصد السوري لحقوق الإنسان.")
+    figure = art("f", 4, "غارات على ريف حمص", "قتل 31 شخصا في غارات جوية استهدفت سوقا شعبية في "
+                 "ريف حمص صباح الاثنين، بحسب المرصد السوري لحقوق الإنسان.")
+    later_words = art("w2", 8, "غارات على ريف حمص", "سقط عشرات القتلى في الغارات الجوية على "
+                      "السوق الشعبية في ريف حمص صباح الاثنين، بحسب المرصد السوري لحقوق الإنسان.")
+
+    def current_of(a: Article) -> str | None:
+        for c in extract_claims(a):
+            if c.fact_key and c.event == "killed":
+                fact = store.record(as_series(c), a).fact
+                by_id = {r.claim_id: r for r in store.get(fact.key)[1]}  # type: ignore[index]
+                return by_id[fact.current_claim].text if fact.current_claim else None
+        return None
+
+    assert current_of(words) == "عشرات"  # only a word: the word stands
+    assert current_of(figure) == "31"
+    assert current_of(later_words) == "31"  # a word never takes over from a figure

@@ -290,15 +290,17 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
 
 
 def _standing_member(c: ClaimRecord) -> str:
+    """Figures sort after word estimates (a figure always takes over from a word, a word
+    never from a figure), then by time."""
     ref, pub = when(c)
-    return f"{ref.isoformat()}|{pub.isoformat()}|{c.claim_id}"
+    return f"{0 if c.vague else 1}|{ref.isoformat()}|{pub.isoformat()}|{c.claim_id}"
 
 
 def _standing_changes(changed: list[ClaimRecord]) -> tuple[list[str], list[str]]:
     """Members to add to and remove from a fact's standing set after a settle."""
     add, remove = [], []
     for c in changed:
-        (remove if c.verdict == "contradicts" or c.vague else add).append(_standing_member(c))
+        (remove if c.verdict == "contradicts" else add).append(_standing_member(c))
     return add, remove
 
 
