@@ -110,6 +110,9 @@ class TermSet:
     # dict per value of `article` (no tuple key to build on each lookup).
     _cache: tuple[dict[str, list[Term]], dict[str, list[Term]]] = field(
         default_factory=lambda: ({}, {}))
+    # The lengths of the stems (2 or more letters: a shorter one never matches), shortest
+    # first: a form's prefixes of those lengths only are looked up.
+    _stem_lens: tuple[int, ...] = ()
 
     def add(self, terms: list[Term]) -> None:
         self.terms.extend(terms)
@@ -121,6 +124,7 @@ class TermSet:
         for t in self.terms:
             index = self._stems if t.stem[0] else self._exact
             index.setdefault(t.tokens[0], []).append(t)
+        self._stem_lens = tuple(sorted({len(k) for k in self._stems if len(k) >= 2}))
 
     def _candidates(self, word: str, article: bool) -> list[Term]:
         cache = self._cache[article]
@@ -130,9 +134,10 @@ class TermSet:
         found: list[Term] = []
         for form in strip_clitics(word, article=article):
             found.extend(self._exact.get(form, ()))
-            if self._stems:
-                for n in range(2, len(form) + 1):
-                    found.extend(self._stems.get(form[:n], ()))
+            for n in self._stem_lens:
+                if n > len(form):
+                    break
+                found.extend(self._stems.get(form[:n], ()))
         found.sort(key=lambda t: -len(t.tokens))
         if len(cache) > 50_000:
             cache.clear()
@@ -230,7 +235,31 @@ class Lexicon:
         # so that its id stays its own), and each word's marks, cached (bounded).
         self._classes: dict[int, tuple[int, set[str]]] = {}
         self._marks: dict[str, frozenset[int]] = {}
+        self._compile()
         self._currency_codes = {t.label for t in self.currencies.terms}
+
+    def _compile(self) -> None:
+        """All term sets in one index, built once (at load, so before a worker forks): a
+        word's first-token forms (at most a handful) are looked up in a dict of exact first
+        tokens and, by the few stem lengths there are, in a dict of stem first tokens; each
+        entry holds the ids of the sets with such a term. A word never seen costs about as
+        much as a known one, instead of two `_candidates` calls per term set.
+
+        A term set's own `_candidates` (article=False) looks at a subset of the forms
+        article=True gives (see `strip_clitics`), so the forms with the article are
+        enough to tell whether either finds a term."""
+        exact: dict[str, set[int]] = {}
+        stems: dict[str, set[int]] = {}
+        for ts in self._sets:
+            for token in ts._exact:
+                exact.setdefault(token, set()).add(id(ts))
+            for token in ts._stems:
+                if len(token) >= 2:
+                    stems.setdefault(token, set()).add(id(ts))
+        self._first_exact = {k: frozenset(v) for k, v in exact.items()}
+        self._first_stems = {k: frozenset(v) for k, v in stems.items()}
+        self._first_stem_lens = tuple(sorted({len(k) for k in stems}))
+        self._vague_words = frozenset(self.vague)
 
     def word_class(self, vocab: set[str]) -> int:
         """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
@@ -247,10 +276,22 @@ class Lexicon:
         mark of each registered word class the word is in."""
         marks = self._marks.get(word)
         if marks is None:
-            found = {id(ts) for ts in self._sets
-                     if ts._candidates(word, True) or ts._candidates(word, False)}
-            if (is_digit_word(word) or word_number(word) is not None or word in self.vague
-                    or (word[:1] in "وبلف" and word[1:] in self.vague)):
+            found: set[int] = set()
+            exact, stems, lens = self._first_exact, self._first_stems, self._first_stem_lens
+            for form in strip_clitics(word):
+                ids = exact.get(form)
+                if ids is not None:
+                    found.update(ids)
+                for n in lens:
+                    if n > len(form):
+                        break
+                    ids = stems.get(form[:n])
+                    if ids is not None:
+                        found.update(ids)
+            vague = self._vague_words
+            if (is_digit_word(word) or word in vague
+                    or (word[:1] in "وبلف" and word[1:] in vague)
+                    or word_number(word) is not None):
                 found.add(NUMERIC)
             found.update(mark for mark, vocab in self._classes.values() if word in vocab)
             if len(self._marks) > 200_000:
