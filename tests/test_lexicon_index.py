@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from pathlib import Path
 
-from monitor.claims.lexicon import NUMERIC, Lexicon, default_lexicon
+from monitor.claims.lexicon import CLITICS, NUMERIC, Lexicon, default_lexicon, strip_clitics
 from monitor.claims.normalize import normalize
 from monitor.claims.numbers import Tokens, is_digit_word, word_number
 from monitor.sources import load_dir, load_jsonl
@@ -25,10 +25,29 @@ def marks_by_term_sets(lex: Lexicon, word: str) -> frozenset[int]:
     return frozenset(found)
 
 
+def forms_by_every_clitic(token: str, article: bool) -> tuple[str, ...]:
+    """`strip_clitics` trying every clitic in turn (it tries only those of the token's
+    first letter)."""
+    forms = [token]
+    for c in CLITICS:
+        if token.startswith(c) and len(token) - len(c) >= 2:
+            if c.endswith("ال") and not article:
+                continue
+            forms.append(token[len(c):])
+            if c.endswith("ال") or c == "لل":
+                forms.append("ال" + token[len(c):])
+    if article and token.startswith("ال") and len(token) > 4:
+        forms.append(token[2:])
+    return tuple(dict.fromkeys(forms))
+
+
 def check_words(words: set[str]) -> None:
     lex = default_lexicon()
     wrong = [w for w in sorted(words) if lex.word_marks(w) != marks_by_term_sets(lex, w)]
     assert not wrong, f"{len(wrong)} words marked differently, e.g. {wrong[:5]}"
+    wrong = [w for w in sorted(words) for article in (True, False)
+             if strip_clitics(w, article=article) != forms_by_every_clitic(w, article)]
+    assert not wrong, f"{len(wrong)} words stripped differently, e.g. {wrong[:5]}"
 
 
 def words_of(texts: list[str]) -> set[str]:
@@ -43,6 +62,9 @@ def test_seed_words_and_every_lexicon_entry() -> None:
         for t in ts.terms:
             head = t.tokens[0]
             words.update({head, "و" + head, "بال" + head, "ال" + head, "لل" + head, head + "ه"})
+    # Number words, bare and with clitics, and words ending like one.
+    for w in ("ثلاثة", "عشرين", "الف", "الفين", "مليون", "نصف", "دزينة", "مئات"):
+        words.update({w, "و" + w, "بال" + w, "لل" + w, "ال" + w, "ب" + w, "x" + w, w[1:]})
     check_words(words)
 
 

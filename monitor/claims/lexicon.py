@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from monitor.claims import numbers
 from monitor.claims.normalize import normalize_term
 from monitor.claims.numbers import is_digit_word, word_number
 
@@ -22,11 +23,18 @@ CLITICS = (
 )
 
 
+# The clitics by their first letter, in CLITICS order: a token is tried only against those
+# it can start with (most tokens: none, or the few of one letter).
+_CLITICS_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _c in CLITICS:
+    _CLITICS_BY_INITIAL[_c[0]] = (*_CLITICS_BY_INITIAL.get(_c[0], ()), _c)
+
+
 @lru_cache(maxsize=65536)
 def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
     """The token and its forms with leading clitics (and optionally ال) removed."""
     forms = [token]
-    for c in CLITICS:
+    for c in _CLITICS_BY_INITIAL.get(token[:1], ()):
         if token.startswith(c) and len(token) - len(c) >= 2:
             rest = token[len(c) :]
             if c.endswith("ال") and not article:
@@ -36,7 +44,7 @@ def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
                 forms.append("ال" + rest)
     if article and token.startswith("ال") and len(token) > 4:
         forms.append(token[2:])
-    return tuple(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms)) if len(forms) > 1 else (token,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +264,31 @@ class Lexicon:
             for token in ts._stems:
                 if len(token) >= 2:
                     stems.setdefault(token, set()).add(id(ts))
+                    for n in range(2, len(token)):  # its prefixes: a trie, as a dict
+                        stems.setdefault(token[:n], set())
         self._first_exact = {k: frozenset(v) for k, v in exact.items()}
+        # Every prefix (2 letters or more) of a stem first token -> the ids of the sets
+        # with that very stem (none for a mere prefix): a form's walk stops at the first
+        # prefix absent, most often its first two letters.
         self._first_stems = {k: frozenset(v) for k, v in stems.items()}
-        self._first_stem_lens = tuple(sorted({len(k) for k in stems}))
         self._vague_words = frozenset(self.vague)
+        # `word_number` finds a number word only as the end of a token (after a clitic or
+        # none): a token ending in none of them is no number word, told in a few lookups.
+        # (tests/test_lexicon_index.py checks this against word_number itself.)
+        number_words = {w for table in (numbers.MULTIPLIERS, numbers.DUALS, numbers.DOZENS,
+                                        numbers.UNITS, numbers.TENS, numbers.HUNDREDS,
+                                        numbers.FRACTIONS) for w in table if len(w) >= 2}
+        self._number_words = frozenset(number_words)
+        self._number_word_lens = tuple(sorted({len(w) for w in number_words}))
+
+    def _may_be_number_word(self, word: str) -> bool:
+        tails = self._number_words
+        for n in self._number_word_lens:
+            if n > len(word):
+                return False
+            if word[-n:] in tails:
+                return True
+        return False
 
     def word_class(self, vocab: set[str]) -> int:
         """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
@@ -277,21 +306,20 @@ class Lexicon:
         marks = self._marks.get(word)
         if marks is None:
             found: set[int] = set()
-            exact, stems, lens = self._first_exact, self._first_stems, self._first_stem_lens
+            exact, stems = self._first_exact, self._first_stems
             for form in strip_clitics(word):
                 ids = exact.get(form)
                 if ids is not None:
                     found.update(ids)
-                for n in lens:
-                    if n > len(form):
-                        break
+                for n in range(2, len(form) + 1):
                     ids = stems.get(form[:n])
-                    if ids is not None:
-                        found.update(ids)
+                    if ids is None:
+                        break
+                    found.update(ids)
             vague = self._vague_words
             if (is_digit_word(word) or word in vague
                     or (word[:1] in "وبلف" and word[1:] in vague)
-                    or word_number(word) is not None):
+                    or (self._may_be_number_word(word) and word_number(word) is not None)):
                 found.add(NUMERIC)
             found.update(mark for mark, vocab in self._classes.values() if word in vocab)
             if len(self._marks) > 200_000:
