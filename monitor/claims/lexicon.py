@@ -280,8 +280,11 @@ class Lexicon:
                                         numbers.FRACTIONS) for w in table if len(w) >= 2}
         self._number_words = frozenset(number_words)
         self._number_word_lens = tuple(sorted({len(w) for w in number_words}))
+        self._number_word_ends = frozenset(w[-2:] for w in number_words)
 
     def _may_be_number_word(self, word: str) -> bool:
+        if word[-2:] not in self._number_word_ends:  # most words: one lookup
+            return False
         tails = self._number_words
         for n in self._number_word_lens:
             if n > len(word):
