@@ -273,8 +273,8 @@ def memory_report(run: Run, articles: list[Article]) -> None:
           f"finished jobs included until their result_ttl); worker RSS "
           f"{[round(k / 1024, 1) for k in run.worker_rss_kb]} MB")
     print(f"projection: a year of the five outlets ({len(articles) / months * MONTHS_PER_YEAR:.0f}"
-          f" articles at this rate): Redis ~{year / 2**30:.2f} GB; worker RSS does not grow "
-          f"with the store (caches are bounded)")
+          f" articles at this rate), if Redis keeps all it holds now: ~{year / 2**30:.2f} GB; "
+          f"worker RSS is per process, not per article (`--soak` measures its growth)")
 
 
 def main() -> None:
