@@ -11,12 +11,13 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY monitor ./monitor
 COPY workers ./workers
-RUN pip install --no-cache-dir .
+# config/ and seeds/ are package data too (the wheel's defaults); /app/config is mounted.
 COPY config ./config
 COPY seeds ./seeds
+RUN pip install --no-cache-dir .
 
 RUN useradd --system --uid 10001 --home /app newsmon && mkdir -p /tmp/newsmon-metrics \
-    && chown -R newsmon /tmp/newsmon-metrics
+    /var/lib/newsmon/archive && chown -R newsmon /tmp/newsmon-metrics /var/lib/newsmon
 USER newsmon
 
 EXPOSE 9108

@@ -46,6 +46,17 @@ class Keys:
         settled a few days' window at a time, not whole."""
         return f"{self.ns}:fact:{{{fact_key}}}:times"
 
+    def fact_series(self, fact_key: str) -> str:
+        """Sorted set: claim id -> published time, of the fact's points of a stated series
+        (a fact with any settles its whole history: a point reaches back months)."""
+        return f"{self.ns}:fact:{{{fact_key}}}:series"
+
+    def fact_standing(self, fact_key: str) -> str:
+        """Sorted set (by member, lexically: `time|published|claim id`) of the windowed
+        fact's claims that stand (not contradicted, not word estimates): its current figure
+        is the last, whatever order the claims arrived in."""
+        return f"{self.ns}:fact:{{{fact_key}}}:standing"
+
     def facts_index(self) -> str:
         """Sorted set of fact keys by last change time, for `newsmon facts`."""
         return f"{self.ns}:facts"

@@ -11,11 +11,22 @@ from collections.abc import Sequence
 
 from prometheus_client import Counter, Gauge, Histogram
 
+# Each poll has exactly one outcome. ok, partial (a malformed document whose readable
+# entries were kept) and not_modified are successes; malformed (nothing readable), error,
+# rate_limited are failures; gone retires the feed. A redirect is counted apart (moves).
+POLL_OUTCOMES = ("ok", "partial", "not_modified", "malformed", "error", "rate_limited", "gone")
 FEED_POLLS = Counter(
     "newsmon_feed_polls_total",
-    "Feed fetches by feed (names from config) and outcome (ok, not_modified, error, "
-    "malformed, rate_limited, gone, moved)",
+    "Feed polls by feed (names from config) and outcome, one per poll (ok, partial, "
+    "not_modified, malformed, error, rate_limited, gone)",
     ["feed", "outcome"],
+)
+FEED_MOVES = Counter(
+    "newsmon_feed_moves_total", "Permanent redirects a feed's poll followed (301/308)", ["feed"])
+FEED_LAST_SUCCESS = Gauge(
+    "newsmon_feed_last_success_timestamp_seconds",
+    "Unix time of the feed's last successful poll (ok, partial or not_modified)",
+    ["feed"], multiprocess_mode="max",
 )
 FEED_FAILURES = Gauge(
     "newsmon_feed_consecutive_failures",
@@ -31,11 +42,25 @@ ARTICLES = Counter(
 CLAIMS = Counter("newsmon_claims_extracted_total", "Claims extracted from articles")
 VERDICTS = Counter("newsmon_verdicts_total", "Fact-store verdicts by kind", ["verdict"])
 ALERTS_RAISED = Counter("newsmon_alerts_raised_total", "Alerts raised by kind", ["kind"])
+# What became of each delivery (one result per alert and route) ...
+DELIVERY_RESULTS = ("delivered", "dead_letter", "retracted", "withdrawn")
 DELIVERIES = Counter(
     "newsmon_alert_deliveries_total",
-    "Alert deliveries by route and outcome (delivered, failed, dead_letter; retracted: "
-    "withdrawn before it was sent; withdrawn: a withdrawal notice sent)",
+    "Alert deliveries by route and final outcome (delivered; dead_letter: given up; "
+    "retracted: withdrawn before it was sent; withdrawn: a withdrawal notice sent)",
     ["route", "outcome"],
+)
+# ... and every try to send, apart: a delivery retried three times is three attempts.
+DELIVERY_ATTEMPTS = Counter(
+    "newsmon_delivery_attempts_total",
+    "Tries to send to a route, by result (ok, failed: will be retried or dead-lettered)",
+    ["route", "result"],
+)
+ROUTE_LAST_SUCCESS = Gauge(
+    "newsmon_route_last_success_timestamp_seconds",
+    "Unix time of the last message a route accepted (alert, withdrawal, notice or test); "
+    "0: none since this process started",
+    ["route"], multiprocess_mode="max",
 )
 JOB_SECONDS = Histogram(
     "newsmon_job_duration_seconds",
@@ -47,19 +72,32 @@ JOB_FAILURES = Counter("newsmon_job_failures_total", "Jobs that raised, by job k
 CONFIG_ERRORS = Counter(
     "newsmon_config_errors_total", "Configuration entries rejected, by file kind", ["file"]
 )
-REDIS_ERRORS = Counter("newsmon_redis_errors_total", "Redis connection errors seen", ["process"])
-QUEUE_DEPTH = Gauge(
-    "newsmon_queue_depth", "Jobs waiting per RQ queue", ["queue"], multiprocess_mode="livemax"
+REDIS_ERRORS = Counter(
+    "newsmon_redis_errors_total",
+    "Redis errors a process rode out (poller: a poll or a store of articles; web: a page)",
+    ["process"],
 )
+BUILD_INFO = Gauge(
+    "newsmon_build_info", "Always 1; the running newsmon's version and Python",
+    ["version", "python"], multiprocess_mode="max",
+)
+
+
+def set_build_info() -> None:
+    import platform
+
+    from monitor import __version__
+
+    BUILD_INFO.labels(version=__version__, python=platform.python_version()).set(1)
 
 
 def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> None:
     """Create every bounded label value at zero, so dashboards and rate() see the series
     before the first event (and a dashboard can be checked against /metrics)."""
     for feed in feeds:
-        for outcome in ("ok", "not_modified", "error", "malformed", "rate_limited", "gone",
-                        "moved"):
+        for outcome in POLL_OUTCOMES:
             FEED_POLLS.labels(feed=feed, outcome=outcome)
+        FEED_MOVES.labels(feed=feed)
     for outcome in ("new", "duplicate", "revised", "rejected"):
         ARTICLES.labels(outcome=outcome)
     for verdict in ("new", "confirms", "updates", "contradicts"):
@@ -72,8 +110,14 @@ def init_known_labels(routes: Sequence[str] = (), feeds: Sequence[str] = ()) -> 
     for file in ("feeds", "routes"):
         CONFIG_ERRORS.labels(file=file)
     for route in routes:
-        for outcome in ("delivered", "failed", "dead_letter", "retracted", "withdrawn"):
+        for outcome in DELIVERY_RESULTS:
             DELIVERIES.labels(route=route, outcome=outcome)
+        for result in ("ok", "failed"):
+            DELIVERY_ATTEMPTS.labels(route=route, result=result)
+        ROUTE_LAST_SUCCESS.labels(route=route).set(0)  # max() with the work horses' values
+    for process in ("poller", "web"):
+        REDIS_ERRORS.labels(process=process)
+    set_build_info()
     for feed in feeds:
         FEED_FAILURES.labels(feed=feed).set(0)
     CLAIMS.inc(0)

@@ -75,6 +75,9 @@ class Claim(BaseModel):
     time: str | None = None
     modality: Literal["count", "planned", "hypothetical"] = "count"
     update_cue: bool = False
+    # Stated as a running total ("منذ بدء", "حتى الآن"): a point of a series, which meets
+    # other points across stories and months (monitor/facts/incident.py).
+    series: bool = False
     derived: str | None = None  # e.g. "sum of parts": a breakdown standing for its total
 
     @property
@@ -90,9 +93,14 @@ class ClaimRecord(Claim):
     outlet: str | None = None
     published: datetime | None = None
     url: str | None = None
+    headline: str | None = None  # the article's title: what the fact page names an incident by
     verdict: Verdict = "new"
     compared_with: str | None = None
     reason: str | None = None  # why the verdict, kept so a re-run can rebuild its alert
+    # What the article is about (monitor.facts.story): the evidence that two reports tell
+    # one incident. Kept on the claim so a fact's transaction needs no other key.
+    story: dict[str, float] | None = None
+    evidence: dict[str, float | bool] | None = None  # why it was compared with `compared_with`
 
 
 class Fact(BaseModel):
@@ -128,6 +136,10 @@ class Alert(BaseModel):
     previous: dict[str, Any]
     current: dict[str, Any]
     reason: str
+    # How sure newsmon is that the two figures are one quantity of one incident (0-1), and
+    # the evidence it went on; routes take `min_confidence`.
+    confidence: float = 1.0
+    evidence: dict[str, float | bool] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
     @staticmethod

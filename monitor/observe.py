@@ -53,6 +53,17 @@ def fold_dead_process(pid: int, archive_id: str) -> None:
         finally:
             archive.close()
         os.unlink(src)
+    # Timestamp gauges (mode "max": a route's last success, set in a horse) fold by max.
+    src = os.path.join(directory, f"gauge_max_{pid}.db")
+    if os.path.exists(src):
+        archive = MmapedDict(os.path.join(directory, f"gauge_max_archive{archive_id}.db"))
+        try:
+            for key, value, ts, _pos in MmapedDict.read_all_values_from_file(src):
+                old, _ = archive.read_value(key)
+                archive.write_value(key, max(old, value), ts)
+        finally:
+            archive.close()
+        os.unlink(src)
     multiprocess.mark_process_dead(pid, directory)
 
 
@@ -75,7 +86,8 @@ class _QueueCollector:
         yield q
 
 
-def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None) -> object:
+def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None,
+             collectors: Iterable[object] = ()) -> object:
     from prometheus_client import CollectorRegistry, multiprocess
 
     reg = CollectorRegistry()
@@ -83,15 +95,18 @@ def registry(probe: Callable[[], dict[str, int] | None], path: str | None = None
     if path:
         multiprocess.MultiProcessCollector(reg, path=path)
     reg.register(_QueueCollector(probe))  # type: ignore[arg-type]
+    for collector in collectors:  # scrape-time series of the caller (monitor.service)
+        reg.register(collector)  # type: ignore[arg-type]
     return reg
 
 
 def serve(host: str, port: int, probe: Callable[[], dict[str, int] | None],
-          healthy: Callable[[], tuple[bool, str]], path: str | None = None) -> ThreadingHTTPServer:
+          healthy: Callable[[], tuple[bool, str]], path: str | None = None,
+          collectors: Iterable[object] = ()) -> ThreadingHTTPServer:
     """Start /metrics and /healthz in a daemon thread; returns the server (port 0 = any)."""
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-    reg = registry(probe, path)
+    reg = registry(probe, path, collectors)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

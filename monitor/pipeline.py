@@ -1,28 +1,21 @@
-"""What the RQ jobs do: process an article into verdicts and alerts; deliver an alert."""
+"""The parts a worker, the service or a replay use, wired once per namespace: article
+processing (monitor/processing.py) and delivery (monitor/delivery.py) over one Redis."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import redis
-from rq.job import Job
-from rq.serializers import JSONSerializer
 
-from monitor.alerts.ledger import AlertLedger, build_alert
-from monitor.alerts.render import fact_url
-from monitor.alerts.routes import Route, load_routes, route_named
-from monitor.alerts.send import DeliveryError, send, send_retraction
-from monitor.claims.extract import extract_claims
+from monitor.alerts.ledger import AlertLedger
+from monitor.alerts.routes import Route
+from monitor.delivery import Delivery
 from monitor.facts.store import FactStore
 from monitor.ingest import Ingestor
 from monitor.keys import Keys
-from monitor.logs import get_logger
-from monitor.metrics import ALERTS_RAISED, CLAIMS, DELIVERIES, JOB_SECONDS, VERDICTS
 from monitor.models import Alert
-from monitor.queues import DELIVER_ALERT, enqueue_delivery, make_queues
+from monitor.processing import ArticleProcessor
+from monitor.queues import make_queues
 from monitor.settings import Settings
 
 
@@ -38,168 +31,33 @@ class Pipeline:
         )
         self.ledger = AlertLedger(client, self.keys)
         self.ingestor = Ingestor(client, self.queues, settings)
-        self._routes: list[Route] | None = None
+        self.delivery = Delivery(client, self.keys, settings, self.queues, self.ledger)
+        self.processor = ArticleProcessor(self.ingestor, self.facts, self.ledger, self.delivery)
 
     @property
     def routes(self) -> list[Route]:
-        if self._routes is None:
-            self._routes = load_routes(self.settings.routes_path)
-        return self._routes
+        return self.delivery.routes
 
+    # What the jobs and the CLI call, each done by the part that owns it.
     def process_article(self, article_id: str, job_id: str | None = None) -> list[Alert]:
-        """Extract, compare, decide, alert. Running it twice changes nothing the second time."""
-        log = get_logger(article_id=article_id, job_id=job_id)
-        started = time.perf_counter()
-        article = self.ingestor.load(article_id)
-        if article is None:
-            log.warning("article_missing")
-            return []
-        log = log.bind(feed=article.feed)
-        claims = extract_claims(article)
-        CLAIMS.inc(len(claims))
-        alerts: list[Alert] = []
-        for claim in claims:
-            if not claim.fact_key or claim.modality != "count":
-                continue
-            rec = self.facts.record(claim, article)
-            if not rec.already:
-                VERDICTS.labels(verdict=rec.record.verdict).inc()
-            log.info("verdict", fact_key=claim.fact_key, verdict=rec.record.verdict,
-                     figure=claim.text, already=rec.already)
-            for raised in rec.raised:
-                alert = build_alert(rec.fact, raised)
-                # Even on a re-run the alert is offered again: `add` is idempotent, and
-                # deliveries missing after a crash are enqueued now.
-                if self.ledger.add(alert):
-                    ALERTS_RAISED.labels(kind=alert.kind).inc()
-                    log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
-                             kind=alert.kind)
-                    alerts.append(alert)
-                else:
-                    alert = self.ledger.get(alert.id) or alert
-                if self.ledger.status(alert) == "active":
-                    self.enqueue_deliveries(alert)
-            for prev_id, cur_id in rec.retracted:
-                alert_id = Alert.stable_id(claim.fact_key, prev_id, cur_id)
-                self.ledger.retract(claim.fact_key, alert_id)
-                log.info("alert_retracted", fact_key=claim.fact_key, alert_id=alert_id,
-                         why="an older report arrived and the history settled differently")
-                for route in self.routes:  # routes that already have it are told
-                    if self.ledger.delivered(alert_id, route.name):
-                        enqueue_delivery(self.queues, alert_id, route.name, self.settings,
-                                         retraction=True)
-        self.ingestor.done(article_id)
-        JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)
-        return alerts
-
-    def enqueue_deliveries(self, alert: Alert) -> None:
-        for route in self.routes:
-            if route.matches(alert) and not self.ledger.delivered(alert.id, route.name):
-                enqueue_delivery(self.queues, alert.id, route.name, self.settings)
-
-    def deliver_retraction(self, alert_id: str, route_name: str,
-                           job_id: str | None = None) -> None:
-        """Tell one route that an alert it received was withdrawn; raise to let RQ retry."""
-        log = get_logger(alert_id=alert_id, route=route_name, job_id=job_id)
-        mark = self.keys.retraction_delivered(alert_id, route_name)
-        alert = self.ledger.get(alert_id)
-        route = route_named(self.routes, route_name)
-        if self.r.exists(mark) or alert is None or route is None \
-                or self.ledger.status(alert) != "retracted":
-            return  # already told, or the alert holds again: nothing to withdraw
-        try:
-            with httpx.Client(timeout=route.timeout) as client:
-                send_retraction(route, alert, client, self.fact_url(alert))
-        except DeliveryError as exc:
-            DELIVERIES.labels(route=route_name, outcome="failed").inc()
-            log.warning("retraction_delivery_failed", reason=str(exc))
-            if exc.permanent:
-                return
-            raise
-        self.r.set(mark, datetime.now(UTC).isoformat())
-        DELIVERIES.labels(route=route_name, outcome="withdrawn").inc()
-        log.info("alert_withdrawal_delivered")
-
-    def _settle(self, alert: Alert) -> None:
-        """Hold a fresh alert until NEWSMON_ALERT_SETTLE_SECONDS after it was raised, so a
-        slightly older report processed at the same moment can still retract it."""
-        created = alert.created_at if alert.created_at.tzinfo else \
-            alert.created_at.replace(tzinfo=UTC)
-        wait = self.settings.alert_settle_seconds - (datetime.now(UTC) - created).total_seconds()
-        if wait > 0:
-            time.sleep(min(wait, self.settings.alert_settle_seconds))
-
-    def failed_deliveries(self) -> list[dict[str, Any]]:
-        """Dead letters, and delivery jobs RQ failed on its own (a worker killed during the
-        last allowed attempt, an unexpected error): neither delivered, both shown to users."""
-        out = list(self.ledger.dead_letters())
-        seen = {(d["alert_id"], d["route"]) for d in out}
-        registry = self.queues.alerts.failed_job_registry
-        for job in Job.fetch_many(registry.get_job_ids(), connection=self.r,
-                                  serializer=JSONSerializer):
-            if job is None or job.func_name != DELIVER_ALERT:
-                continue
-            alert_id, route = job.kwargs.get("alert_id"), job.kwargs.get("route")
-            if (alert_id, route) in seen or self.ledger.delivered(alert_id, route):
-                continue
-            result = job.latest_result()
-            last = ((result.exc_string if result else "") or "").strip().splitlines()[-1:] \
-                or ["failed"]
-            out.append({"alert_id": alert_id, "route": route, "job_id": job.id,
-                        "reason": f"delivery job failed: {last[0][:200]}",
-                        "at": (job.ended_at or job.enqueued_at or datetime.now(UTC))
-                        .isoformat()})
-        return out
-
-    def retry_failed(self) -> int:
-        """Re-send every failed delivery, in the order the alerts were raised."""
-        raised = {a.id: i for i, a in enumerate(self.ledger.all(include_retracted=True))}
-        failed = sorted(self.failed_deliveries(),
-                        key=lambda d: (raised.get(d["alert_id"], len(raised)), d["at"]))
-        registry = self.queues.alerts.failed_job_registry
-        for dead in failed:
-            if "job_id" in dead:
-                registry.remove(dead["job_id"], delete_job=True)
-            else:
-                self.ledger.clear_dead_letter(dead["alert_id"], dead["route"])
-            enqueue_delivery(self.queues, dead["alert_id"], dead["route"], self.settings)
-        return len(failed)
-
-    def fact_url(self, alert: Alert) -> str | None:
-        base = self.settings.public_base_url
-        return fact_url(base, alert.fact_key) if base else None
+        return self.processor.process_article(article_id, job_id)
 
     def deliver(self, alert_id: str, route_name: str, *, final_attempt: bool,
                 job_id: str | None = None) -> None:
-        """Send one alert to one route; raise to let RQ retry, dead-letter on the last try."""
-        log = get_logger(alert_id=alert_id, route=route_name, job_id=job_id)
-        started = time.perf_counter()
-        if self.ledger.delivered(alert_id, route_name):
-            return
-        alert = self.ledger.get(alert_id)
-        if alert is not None:
-            self._settle(alert)
-        if alert is not None and self.ledger.status(alert) == "retracted":
-            DELIVERIES.labels(route=route_name, outcome="retracted").inc()
-            log.info("delivery_skipped_retracted")
-            return
-        route = route_named(self.routes, route_name)
-        if alert is None or route is None:
-            log.error("delivery_target_missing", alert_found=alert is not None)
-            return
-        try:
-            with httpx.Client(timeout=route.timeout) as client:
-                send(route, alert, client, self.fact_url(alert))
-        except DeliveryError as exc:
-            DELIVERIES.labels(route=route_name, outcome="failed").inc()
-            log.warning("delivery_failed", reason=str(exc), final=final_attempt or exc.permanent)
-            if final_attempt or exc.permanent:
-                self.ledger.dead_letter(alert_id, route_name, str(exc))
-                DELIVERIES.labels(route=route_name, outcome="dead_letter").inc()
-                return
-            raise
-        finally:
-            JOB_SECONDS.labels(job="deliver_alert").observe(time.perf_counter() - started)
-        self.ledger.mark_delivered(alert_id, route_name)
-        DELIVERIES.labels(route=route_name, outcome="delivered").inc()
-        log.info("alert_delivered")
+        self.delivery.deliver(alert_id, route_name, final_attempt=final_attempt, job_id=job_id)
+
+    def deliver_retraction(self, alert_id: str, route_name: str,
+                           job_id: str | None = None) -> None:
+        self.delivery.deliver_retraction(alert_id, route_name, job_id)
+
+    def enqueue_deliveries(self, alert: Alert) -> None:
+        self.delivery.enqueue_deliveries(alert)
+
+    def failed_deliveries(self) -> list[dict[str, Any]]:
+        return self.delivery.failed_deliveries()
+
+    def retry_failed(self) -> int:
+        return self.delivery.retry_failed()
+
+    def fact_url(self, alert: Alert) -> str | None:
+        return self.delivery.fact_url(alert)

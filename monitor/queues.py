@@ -15,10 +15,11 @@ from rq.serializers import JSONSerializer
 from monitor.keys import Keys
 from monitor.settings import Settings
 
-PROCESS_ARTICLE = "workers.jobs.process_article"
-PROCESS_ARTICLES = "workers.jobs.process_articles"
-DELIVER_ALERT = "workers.jobs.deliver_alert"
-DELIVER_RETRACTION = "workers.jobs.deliver_retraction"
+# The jobs (monitor/jobs.py), by dotted name.
+PROCESS_ARTICLE = "monitor.jobs.process_article"
+PROCESS_ARTICLES = "monitor.jobs.process_articles"
+DELIVER_ALERT = "monitor.jobs.deliver_alert"
+DELIVER_RETRACTION = "monitor.jobs.deliver_retraction"
 
 # Seconds between retries of a failed job: quick at first, then patient.
 ARTICLE_BACKOFF = [5, 30, 120, 600, 1800]

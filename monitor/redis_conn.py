@@ -121,6 +121,81 @@ def _alive(url: str) -> bool:
         return False
 
 
+class InfraError(RuntimeError):
+    """Infrastructure newsmon cannot use (Redis, a port): one line saying what to fix.
+
+    The CLI prints it as `newsmon: <message>` and exits 2, without a traceback.
+    """
+
+
+_SCHEMES = ("redis", "rediss", "unix")
+
+
+def check_url(url: str) -> str:
+    """`url` if redis-py can use it, else an InfraError naming REDIS_URL (never the password)."""
+    from urllib.parse import urlsplit
+
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    if scheme not in _SCHEMES:
+        shown = f"scheme {scheme!r}" if scheme else "no scheme"
+        raise InfraError(f"REDIS_URL has {shown}: use redis://[:password@]host:6379/0, "
+                         "rediss://… (TLS) or unix:///path/redis.sock")
+    try:
+        redis.connection.parse_url(url)
+    except ValueError as exc:
+        raise InfraError(f"REDIS_URL is not a usable Redis URL: {redact_url(str(exc))}") from None
+    return url
+
+
+def redact_url(text: str) -> str:
+    from monitor.logs import redact
+
+    return redact(text)
+
+
+def where(url: str) -> str:
+    """host:port (or the socket path) of a Redis URL, without credentials."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return parts.path
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
+
+
+def wait_for_redis(url: str, timeout: float) -> None:
+    """Ping Redis until it answers or `timeout` seconds pass: then one InfraError line.
+
+    Errors that waiting cannot fix (a wrong password, a TLS mismatch) fail at once.
+    """
+    deadline = time.monotonic() + max(0.0, timeout)
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        delay = 0.1
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.AuthenticationError as exc:
+                raise InfraError(f"Redis at {where(url)} refused the credentials in REDIS_URL: "
+                                 f"{exc}") from None
+            except redis.ResponseError as exc:  # e.g. NOAUTH: the server wants a password
+                raise InfraError(f"Redis at {where(url)} answered {exc}: "
+                                 "check the password in REDIS_URL") from None
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+                if time.monotonic() >= deadline:
+                    reason = redact_url(str(exc)).splitlines()[0] if str(exc) else \
+                        type(exc).__name__
+                    raise InfraError(
+                        f"Redis at {where(url)} is unreachable after {timeout:g} s ({reason}): "
+                        "start it or fix REDIS_URL (NEWSMON_REDIS_WAIT sets the wait)"
+                    ) from None
+                time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+                delay = min(delay * 2, 2.0)
+    finally:
+        client.close()
+
+
 def redis_url(settings: Settings) -> str:
     """The URL to use, starting the embedded server when REDIS_URL is unset.
 
@@ -129,7 +204,7 @@ def redis_url(settings: Settings) -> str:
     runs there is reused. The URL is exported as REDIS_URL for child processes.
     """
     if settings.redis_url is not None:
-        return settings.redis_url.get_secret_value()
+        return check_url(settings.redis_url.get_secret_value())
     server = EmbeddedRedis(workdir=settings.data_dir, appendonly=True, _own_workdir=False)
     if not _alive(server.url):
         if server.socket_path.exists():
@@ -137,6 +212,14 @@ def redis_url(settings: Settings) -> str:
         server.start()
     os.environ["REDIS_URL"] = server.url
     return server.url
+
+
+def connect_checked(settings: Settings) -> tuple[str, redis.Redis]:
+    """The URL (embedded server started if unset) and a client, once Redis answers within
+    NEWSMON_REDIS_WAIT seconds; otherwise an InfraError naming what to fix."""
+    url = redis_url(settings)
+    wait_for_redis(url, settings.redis_wait)
+    return url, connect(url)
 
 
 def connect(url: str) -> redis.Redis:

@@ -40,7 +40,8 @@ def fact_json(fact: Fact, claims: list[ClaimRecord]) -> dict[str, Any]:
 
 def fact_text(fact: Fact, claims: list[ClaimRecord]) -> str:
     d = fact_json(fact, claims)
-    lines = [f"{fact.key}  current: {d['current']}  ({len(claims)} claims)"]
+    n = len(claims)
+    lines = [f"{fact.key}  current: {d['current']}  ({n} claim{'' if n == 1 else 's'})"]
     for t in d["timeline"]:
         day = (t["published"] or "")[:10]
         lines.append(f"  {day}  {t['figure']:>12}  {t['verdict']:<11} {t['source']}")

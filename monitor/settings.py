@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from monitor.resources import default_config_dir, default_seeds_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,10 +23,11 @@ class Settings(BaseSettings):
     # Prefix of every key newsmon writes; replay uses its own so it never touches live facts.
     namespace: str = "newsmon"
 
-    config_dir: Path = PROJECT_ROOT / "config"
+    # The packaged defaults (monitor.resources); `newsmon init DIR` writes an editable copy.
+    config_dir: Path = Field(default_factory=default_config_dir)
     feeds_file: Path | None = None
     routes_file: Path | None = None
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    seeds_dir: Path = Field(default_factory=default_seeds_dir)
     # Where the embedded redis-server keeps its data when REDIS_URL is unset.
     data_dir: Path = Path.home() / ".local" / "share" / "newsmon"
 
@@ -57,19 +60,39 @@ class Settings(BaseSettings):
     backoff_cap: float = 6 * 3600.0
     user_agent: str = "newsmon/0.1 (+https://github.com/newsmon)"
 
+    # How long a process waits for Redis at start-up before it gives up (exit 2).
+    redis_wait: float = 30.0
+
+    # Supervision (`newsmon run`, `newsmon worker`): /healthz answers 503 when fewer workers
+    # are alive than configured or the oldest queued article has waited longer than this.
+    queue_age_limit: float = 300.0
+
+    # Retention (monitor/retention.py): article text, alerts and claims' sentences older
+    # than this many days are archived (JSON lines under `archive_dir`) and dropped from
+    # Redis; 0 keeps everything. Facts, their figures and idempotency marks stay.
+    retention_days: float = 90.0
+    archive_dir: Path | None = None
+    retention_interval: float = 6 * 3600.0
+
     # Delivery secrets come from the environment, never from config files.
     webhook_secret: SecretStr | None = None
 
     # Observability
-    metrics_host: str = "0.0.0.0"
+    # Listeners bind the loopback interface unless told otherwise (docker-compose does).
+    metrics_host: str = "127.0.0.1"
     metrics_port: int = 9108
     metrics_dir: Path | None = None
     log_level: str = "INFO"
     log_json: bool = True
 
     # The read-only web app (`newsmon web`, and part of `newsmon run`).
-    web_host: str = "0.0.0.0"
+    web_host: str = "127.0.0.1"
     web_port: int = 8080
+    # Optional protection when the web app is exposed: a bearer token (Authorization:
+    # Bearer …) and/or HTTP basic auth (user + password). Unset: no authentication.
+    web_token: SecretStr | None = None
+    web_user: str | None = None
+    web_password: SecretStr | None = None
     # Links in alerts point here (the web app's public address); empty means no links.
     public_base_url: str = ""
 

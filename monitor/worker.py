@@ -78,8 +78,10 @@ def preload() -> None:
     them instead of paying ~70 ms per job to load them again."""
     import workers.jobs  # noqa: F401
     from monitor.claims.lexicon import default_lexicon
+    from monitor.facts import story
 
     default_lexicon()
+    story.preload()
 
 
 def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) -> NewsmonWorker:
@@ -125,6 +127,80 @@ def work(client: redis.Redis, queues: Queues, *, name: str | None = None) -> Non
             delay = min(delay * 2, RESTART_BACKOFF_CAP)
     finally:
         reaper.stop()
+
+
+def die_with_parent(sig: int = signal.SIGKILL, expected_parent: int | None = None) -> None:
+    """Linux: this process gets `sig` when its parent dies, even by SIGKILL.
+
+    If the parent is already gone (it died between the fork and this call), exit now:
+    nothing would deliver the signal later.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, int(sig))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: supervision still reaps and replaces
+        return
+    if expected_parent is not None and os.getppid() != expected_parent:
+        os._exit(1)
+
+
+def _children_die_with_me() -> None:
+    """Every process this worker forks (RQ's work horses and its scheduler) is SIGKILLed if
+    the worker dies: a SIGKILLed worker leaves no horse running a job nobody waits for, and
+    no scheduler orphaned to PID 1. A job whose horse died so is requeued by the reaper."""
+    parent = os.getpid()
+    os.register_at_fork(after_in_child=lambda: die_with_parent(signal.SIGKILL, parent))
+
+
+def _json_crashes() -> None:
+    """Uncaught exceptions of this worker, its threads and RQ's scheduler process become
+    JSON log lines (`exception` field), not raw tracebacks on stderr."""
+    import sys
+
+    import rq.scheduler
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: Any) -> None:
+        get_logger(pid=os.getpid()).error("uncaught_exception", exc_info=(kind, exc, tb))
+
+    sys.excepthook = hook
+    threading.excepthook = lambda a: hook(a.exc_type, a.exc_value or Exception(),  # type: ignore[arg-type]
+                                          a.exc_traceback)
+    original = rq.scheduler.run
+
+    def run(scheduler: Any) -> None:
+        # RQ's own `run` logs the exception (as JSON, through monitor.logs) and re-raises;
+        # multiprocessing would then print it again, raw. Exit 1 instead: the worker's
+        # maintenance starts a new scheduler.
+        try:
+            original(scheduler)
+        except Exception:
+            sys.exit(1)
+
+    rq.scheduler.run = run  # type: ignore[assignment]
+
+
+def child_main() -> None:
+    """Entry of a supervised worker process (monitor.service starts it with
+    `python -c 'from monitor.worker import child_main; child_main()'`).
+
+    It dies with its supervisor (SIGTERM: RQ's warm shutdown) and its own children die with
+    it. Settings come from the environment the supervisor passes on.
+    """
+    supervisor = int(os.environ.get("NEWSMON_SUPERVISOR_PID", "0")) or None
+    die_with_parent(signal.SIGTERM, supervisor)
+    _children_die_with_me()
+    _json_crashes()
+    from monitor import logs
+    from monitor.pipeline import Pipeline
+    from monitor.redis_conn import connect
+    from monitor.settings import get_settings
+
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_json)
+    client = connect(os.environ["REDIS_URL"])
+    work(client, Pipeline(client, settings.namespace, settings).queues)
 
 
 def drain(client: redis.Redis, queues: Queues, settings: Settings | None = None, *,

@@ -49,8 +49,8 @@ def cli_against(redis_url: str, routes: Path, monkeypatch: pytest.MonkeyPatch,
     settings_module.activate(None)
     capsys.readouterr()
 
-    def run(*args: str) -> list[Any]:
-        assert cli.main(list(args)) == 0
+    def run(*args: str, code: int = 0) -> list[Any]:
+        assert cli.main(list(args)) == code
         return [json.loads(x) for x in capsys.readouterr().out.splitlines()]
 
     try:

@@ -75,7 +75,7 @@ def test_slack_payload_is_valid_block_kit_and_escaped() -> None:
     evil = "قال <!channel> إن <https://evil.example|اضغط هنا> & 1500 " + "ف" * 10_000
     payload = slack_payload(alert(evil), "https://newsmon.example/facts/x")
     assert validate_blocks(payload) == []
-    assert payload["text"].startswith("CONTRADICTION")
+    assert payload["text"].startswith("تناقض: فرار (معتقلون)")
     blocks = payload["blocks"]
     assert 0 < len(blocks) <= 50
     assert {b["type"] for b in blocks} <= {"header", "section", "context", "actions", "divider"}

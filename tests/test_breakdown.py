@@ -35,3 +35,12 @@ def test_a_breakdown_beside_its_own_total_adds_no_claim() -> None:
     claims = extract_claims(seed)
     assert {c.low for c in claims} >= {4253, 983, 467, 5700}
     assert not any(c.derived for c in claims)
+
+
+def test_a_part_of_the_figure_before_it_is_never_summed_into_a_total() -> None:
+    from monitor.claims.extract import extract_claims
+    from monitor.models import Article
+
+    art = Article(id="p", outlet="o", text="قالت المنظمة إن شركاءها في المجتمع السوري الطبي "
+                  "أفادوا بأن 70 شخصا قتلوا بينهم 43 ظهرت عليهم أعراض التسمم في دوما.")
+    assert not [c for c in extract_claims(art) if c.derived]

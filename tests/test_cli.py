@@ -102,3 +102,74 @@ def test_a_bad_environment_value_is_one_line_naming_the_variable(tmp_path: Path)
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "NEWSMON_HTTP_TIMEOUT='abc'" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_version_and_help_on_every_flag() -> None:
+    from monitor import __version__
+    from monitor.cli import build_parser
+
+    done = newsmon("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"newsmon {__version__}"
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.choices and isinstance(a.choices, dict))
+    missing = [f"{name} {'/'.join(a.option_strings) or a.dest}"
+               for name, p in sub.choices.items() for a in p._actions
+               if not a.help and a.dest != "help"]
+    assert missing == []
+    top = newsmon("--help")
+    assert "exit codes:" in top.stdout and "1    done, and what it checked failed" in top.stdout
+
+
+def test_eval_below_its_bars_exits_1(tmp_path: Path) -> None:
+    gold = tmp_path / "wrong.jsonl"
+    gold.write_text(json.dumps({
+        "id": "w1", "topic": "t", "text": "قال مسؤول إن 12 شخصا قتلوا في غارة على درنة.",
+        "figures": [{"text": "12", "low": 99, "high": 99, "approx": False, "unit": "person",
+                     "event": "injured", "attributed_to": "أحد"}],
+        "non_figures": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = newsmon("eval", str(gold))
+    assert done.returncode == 1, done.stderr
+    assert "below the bars" in done.stderr and "bounds_f1" in done.stderr
+    assert "bounds_f1" in json.loads(done.stdout)
+
+
+def test_one_claim_is_singular() -> None:
+    from monitor.models import ClaimRecord, Fact
+    from monitor.report import fact_text
+
+    fact = Fact(key="killed:person:ly:total", event="killed", entity="person", unit="person",
+                location="ly", scope="total", claims=1)
+    claim = ClaimRecord(article_id="a", text="12", start=0, end=2, low=12, high=12,
+                        unit="person", sentence="12", claim_id="c1")
+    assert "(1 claim)" in fact_text(fact, [claim])
+    assert "(2 claims)" in fact_text(fact, [claim, claim])
+
+
+@pytest.mark.faults
+def test_opml_import_keeps_the_file_and_refuses_what_it_cannot_use(tmp_path: Path) -> None:
+    from monitor.opml import append_feeds, parse_opml
+    from monitor.poller import ConfigError, load_feeds
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("# my feeds\nfeeds:\n  - {name: a, url: 'https://a.example/rss'}\n"
+                     "# end\n", encoding="utf-8")
+    doc = ('<?xml version="1.0"?><opml version="2.0"><body><outline text="News">'
+           '<outline text="BBC عربي" xmlUrl="https://feeds.bbci.co.uk/arabic/rss.xml"/>'
+           '<outline text="قناة" xmlUrl="https://www.aljazeera.net/rss"/></outline>'
+           '<outline text="bad" xmlUrl="javascript:alert(1)"/>'
+           '<outline text="dup" xmlUrl="https://a.example/rss"/></body></opml>').encode()
+    result = parse_opml(doc, load_feeds(feeds))
+    assert [(f.name, f.outlet) for f in result.added] == [
+        ("bbc", "BBC عربي"), ("aljazeera-net", "قناة")]
+    assert len(result.skipped) == 2 and "not an http(s) URL" in result.skipped[0]
+    append_feeds(feeds, result.added)
+    text = feeds.read_text(encoding="utf-8")
+    assert text.startswith("# my feeds\n") and "# end\n" in text
+    assert [f.name for f in load_feeds(feeds)] == ["a", "bbc", "aljazeera-net"]
+    with pytest.raises(ConfigError, match="lists no feeds"):
+        parse_opml(b"this is not xml", [])
+    bad = tmp_path / "bad.opml"
+    bad.write_bytes(b"<opml><body></body></opml>")
+    done = newsmon("feeds", "import", str(bad), env={"NEWSMON_FEEDS_FILE": str(feeds)})
+    assert done.returncode == 2 and "lists no feeds" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -57,7 +57,15 @@ def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> Non
     assert decide(rec(400, 400, who="x", month=3, event="displaced"),
                   rec(100, 300, who="estimates", day=1, event="displaced"),
                   **TOL).verdict == "updates"
+    # A toll is counted for days and only rises: a later, higher toll of the incident is the
+    # count moving on (analysts reading the real months called such pairs updates); a
+    # lower one, or two named sources' figures, is a disagreement.
+    assert decide(rec(400, 400, who="o1", day=3), old, **TOL).verdict == "updates"
     assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "contradicts"
+    assert decide(rec(50, 50, who="x", day=3), old, **TOL).verdict == "contradicts"
+    escape = rec(100, 300, who="estimates", day=1, event="escaped")
+    assert decide(rec(400, 400, who="x", day=3, event="escaped"), escape, **TOL).verdict \
+        == "contradicts"
 
 
 def test_an_old_report_arriving_late_never_updates_backwards() -> None:
@@ -67,8 +75,10 @@ def test_an_old_report_arriving_late_never_updates_backwards() -> None:
     settled, current = settle([first, newer, late], **TOL)
     assert [s.claim for s in settled] == [first, late, newer]  # time order, not arrival
     verdict = {s.claim.claim_id: s.decision for s in settled}
-    assert verdict[late.claim_id].verdict == "updates"  # 50 after 100 with a cue, in its time
-    assert verdict[newer.claim_id].compared_with is late
+    # 50 after 100, in its time: a lower later figure is never an update (issue 11), cue or
+    # not; it disagrees, and the 500 of March updates the 100 that still stands.
+    assert verdict[late.claim_id].verdict == "contradicts"
+    assert verdict[newer.claim_id].compared_with is first
     assert current is newer  # the late report never becomes the current figure
 
 

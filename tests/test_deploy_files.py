@@ -30,6 +30,9 @@ def seconds(value: str) -> int:
 
 def exported_names() -> set[str]:
     names = {"newsmon_redis_up", "newsmon_queue_depth"}  # from observe._QueueCollector
+    # from service.SupervisionCollector (scrape time)
+    names |= {"newsmon_workers_alive", "newsmon_workers_configured", "newsmon_worker_restarts",
+              "newsmon_queue_oldest_age_seconds"}
     for obj in vars(metrics).values():
         name = getattr(obj, "_name", None)
         if isinstance(name, str) and name.startswith("newsmon_"):
@@ -79,7 +82,39 @@ def test_prometheus_scrapes_newsmon_and_loads_rules() -> None:
     rules = yaml.safe_load((ROOT / "config/prometheus/rules/newsmon.yml").read_text())
     names = {r["alert"] for g in rules["groups"] for r in g["rules"]}
     assert {"NewsmonFeedFailing", "NewsmonQueueGrowing", "NewsmonNoNewArticles",
-            "NewsmonDeliveryFailures"} <= names
+            "NewsmonDeadLetters", "NewsmonRouteStalled", "NewsmonDeliveryRetries",
+            "NewsmonNoWorker", "NewsmonQueueStale"} <= names
+
+
+def test_delivery_rules_page_on_dead_letters_and_stalls_and_warn_on_retries() -> None:
+    rules = yaml.safe_load((ROOT / "config/prometheus/rules/newsmon.yml").read_text())
+    (group,) = [g for g in rules["groups"] if g["name"] == "newsmon-delivery"]
+    by_name = {r["alert"]: r for r in group["rules"]}
+    severity = {n: r["labels"]["severity"] for n, r in by_name.items()}
+    assert severity["NewsmonDeadLetters"] == severity["NewsmonRouteStalled"] == "critical"
+    assert severity["NewsmonDeliveryRetries"] == "warning"
+    assert 'outcome="dead_letter"' in by_name["NewsmonDeadLetters"]["expr"]
+    # A retried attempt is counted in attempts, never in what became of a delivery.
+    assert "newsmon_delivery_attempts_total" in by_name["NewsmonDeliveryRetries"]["expr"]
+    assert not any("failed" in r["expr"] and "newsmon_alert_deliveries_total" in r["expr"]
+                   for g in rules["groups"] for r in g["rules"])
+
+
+def test_containers_listen_beyond_loopback_only_where_scraped() -> None:
+    """newsmon binds 127.0.0.1 unless told; compose tells the services Prometheus scrapes."""
+    for name in NEWSMON_SERVICES:
+        env = COMPOSE["services"][name]["environment"]
+        assert env["NEWSMON_METRICS_HOST"] == "0.0.0.0", name
+        assert "NEWSMON_WEB_HOST" not in env, name  # no web app is published
+
+
+def test_the_scraped_supervision_series_are_exported() -> None:
+    from monitor.service import SupervisionCollector, Supervisor
+
+    sup = Supervisor(2, "redis://unused", 1.0)
+    names = {m.name for m in SupervisionCollector(sup, lambda: {"articles": 3.0}).collect()}
+    assert names == {"newsmon_workers_alive", "newsmon_workers_configured",
+                     "newsmon_worker_restarts", "newsmon_queue_oldest_age_seconds"}
 
 
 def test_dashboard_and_rules_name_only_defined_metrics() -> None:

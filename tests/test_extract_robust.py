@@ -7,7 +7,8 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor.claims import extract, lexicon
+from monitor.claims import doc as docview
+from monitor.claims import lexicon
 from monitor.claims.extract import all_numbers, extract_claims
 from monitor.models import Article
 
@@ -55,18 +56,18 @@ def test_long_runs(n: int, unit: str) -> None:
 def _work(text: str) -> int:
     """Lexicon look-ups made while extracting: a deterministic measure of work."""
     calls: Counter[str] = Counter()
-    original = extract.Doc.match
+    original = docview.Doc.match
 
-    def counting(self: extract.Doc, ts: lexicon.TermSet, k: int, *,
+    def counting(self: docview.Doc, ts: lexicon.TermSet, k: int, *,
                  article: bool = True) -> lexicon.Term | None:
         calls["c"] += 1
         return original(self, ts, k, article=article)
 
-    extract.Doc.match = counting  # type: ignore[method-assign]
+    docview.Doc.match = counting  # type: ignore[method-assign]
     try:
         check(text)
     finally:
-        extract.Doc.match = original  # type: ignore[method-assign]
+        docview.Doc.match = original  # type: ignore[method-assign]
     return calls["c"]
 
 

@@ -612,7 +612,7 @@ def test_past_the_retry_limit_dead_letters_then_alerts_retry_resends(
                  logs=workers.logs)
         assert all(len([h for h in receiver.hits if h.webhook_id == a]) == 3 for a in raised)
         failed = cli("--failed")
-        assert failed.returncode == 0, failed.stderr
+        assert failed.returncode == 1, failed.stderr  # 1: there are dead letters
         shown = [json.loads(line) for line in failed.stdout.splitlines()]
         assert sorted(d["alert_id"] for d in shown) == sorted(raised)
         assert all("HTTP 500" in d["reason"] for d in shown)
@@ -622,7 +622,9 @@ def test_past_the_retry_limit_dead_letters_then_alerts_retry_resends(
         assert retried.returncode == 0 and json.loads(retried.stdout) == {"requeued": 2}
         wait_for("the dead letters re-sent", lambda: settled(p, 3), logs=workers.logs)
         assert sorted(receiver.delivered_ids()) == sorted(raised)
-        assert p.ledger.dead_letters() == [] and cli("--failed").stdout == ""
+        none_left = cli("--failed")
+        assert p.ledger.dead_letters() == [] and none_left.stdout == ""
+        assert none_left.returncode == 0
     finally:
         workers.stop_all()
 

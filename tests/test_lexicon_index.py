@@ -5,7 +5,16 @@ from __future__ import annotations
 from itertools import islice
 from pathlib import Path
 
-from monitor.claims.lexicon import CLITICS, NUMERIC, Lexicon, default_lexicon, strip_clitics
+from monitor.claims.lexicon import (
+    _BEFORE_VAGUE,
+    _DEFINITE,
+    ARTICLE,
+    CLITICS,
+    NUMERIC,
+    Lexicon,
+    default_lexicon,
+    strip_clitics,
+)
 from monitor.claims.normalize import normalize
 from monitor.claims.numbers import Tokens, is_digit_word, word_number
 from monitor.sources import load_dir, load_jsonl
@@ -19,7 +28,7 @@ def marks_by_term_sets(lex: Lexicon, word: str) -> frozenset[int]:
     found = {id(ts) for ts in lex._sets
              if ts._candidates(word, True) or ts._candidates(word, False)}
     if (is_digit_word(word) or word_number(word) is not None or word in lex.vague
-            or (word[:1] in "وبلف" and word[1:] in lex.vague)):
+            or (word[:1] in _BEFORE_VAGUE and word[1:] in lex.vague)):
         found.add(NUMERIC)
     found.update(mark for mark, vocab in lex._classes.values() if word in vocab)
     return frozenset(found)
@@ -31,12 +40,12 @@ def forms_by_every_clitic(token: str, article: bool) -> tuple[str, ...]:
     forms = [token]
     for c in CLITICS:
         if token.startswith(c) and len(token) - len(c) >= 2:
-            if c.endswith("ال") and not article:
+            if c.endswith(ARTICLE) and not article:
                 continue
             forms.append(token[len(c):])
-            if c.endswith("ال") or c == "لل":
-                forms.append("ال" + token[len(c):])
-    if article and token.startswith("ال") and len(token) > 4:
+            if c in _DEFINITE:
+                forms.append(ARTICLE + token[len(c):])
+    if article and token.startswith(ARTICLE) and len(token) > 4:
         forms.append(token[2:])
     return tuple(dict.fromkeys(forms))
 

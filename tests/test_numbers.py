@@ -1,7 +1,8 @@
 import pytest
 
 from monitor.claims.normalize import normalize
-from monitor.claims.numbers import digits_value, parse_number_at, tokenize
+from monitor.claims.numbers import digits_value, parse_number_at
+from monitor.claims.tokens import tokenize
 
 
 def values(text: str) -> list[float]:

@@ -5,6 +5,7 @@ it. Real poller, real local feed server, real RQ delivery to a real webhook rece
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import random
 from pathlib import Path
@@ -22,7 +23,7 @@ from monitor.worker import drain
 from tests.httpserver import LocalServer, Request
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
-SECRET = "ops-secret-for-tests"
+SECRET = "whsec_" + base64.b64encode(b"ops-secret-for-the-tests-32bytes").decode()
 RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
        '<item><guid>a1</guid><link>http://x/a1</link><title>غارة على درنة</title>'
        '<description>قال مسؤول إن 5 أشخاص قتلوا في غارة على درنة.</description></item>'
@@ -69,8 +70,8 @@ def test_failing_feed_pages_ops_until_it_recovers(
 
     bodies = [json.loads(r.body) for r in received]
     assert [(b["type"], b["failures"]) for b in bodies] == [
-        ("newsmon.feed_failing", 2), ("newsmon.feed_failing", 4),
-        ("newsmon.feed_recovered", 5)]
+        ("feed.failing", 2), ("feed.failing", 4),
+        ("feed.recovered", 5)]
     for r in received:
         assert verify(SECRET, r.headers, r.body)
         assert r.headers["webhook-id"].startswith("ops_feed_")

@@ -72,7 +72,7 @@ def test_a_job_run_twice_raises_one_alert(redis_client: redis.Redis, tmp_path: P
     # Run the last article's job again, through RQ, as a retry after a crash would.
     last = seed_articles()[-1]
     pipeline.queues.articles.enqueue(
-        "workers.jobs.process_article", kwargs={"article_id": last.id, "ns": "t-twice"},
+        "monitor.jobs.process_article", kwargs={"article_id": last.id, "ns": "t-twice"},
         job_id="rerun-once",
     )
     # And once more directly.
@@ -91,7 +91,7 @@ def test_jobs_carry_json_not_pickle(redis_client: redis.Redis, tmp_path: Path) -
     raw = redis_client.hget(f"rq:job:{job.id}", "data")
     assert raw is not None
     payload = json.loads(zlib.decompress(raw).decode())  # RQ zlib-compresses: JSON inside
-    assert payload[0] == "workers.jobs.process_article"
+    assert payload[0] == "monitor.jobs.process_article"
     assert payload[3] == {"article_id": article.id, "ns": "t-json"}
 
 
@@ -193,7 +193,7 @@ def test_permanent_failure_dead_letters_and_alerts_retry_resends(
     assert len(dead) == 2 and all("HTTP 404" in d["reason"] for d in dead)
 
     with cli_against(redis_url, tmp_path / "routes.yaml", monkeypatch, capsys) as newsmon:
-        shown = newsmon("alerts", "--failed", "--namespace", "t-dead")
+        shown = newsmon("alerts", "--failed", "--namespace", "t-dead", code=1)  # dead letters
         assert {d["alert_id"] for d in shown} == {d["alert_id"] for d in dead}
         status["code"] = 200
         assert newsmon("alerts", "retry", "--namespace", "t-dead") == [{"requeued": 2}]
@@ -258,7 +258,7 @@ def test_articles_arriving_together_share_jobs_and_a_rerun_changes_nothing(
     assert ids == [a.id for a in alone.ledger.all()]  # same alerts as one job per article
 
     # A retried batch (a crash after its first article) runs everything again: no change.
-    pipeline.queues.articles.enqueue("workers.jobs.process_articles",
+    pipeline.queues.articles.enqueue("monitor.jobs.process_articles",
                                      kwargs=first.kwargs, job_id="rerun-batch")
     drain(redis_client, pipeline.queues, s)
     assert [a.id for a in pipeline.ledger.all()] == ids
@@ -384,11 +384,11 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
     pipeline.ingestor.ingest(late)
     drain(redis_client, pipeline.queues, s)
     bodies = [json.loads(r.body) for r in got]
-    assert [b.get("type", b.get("kind")) for b in bodies] == [
-        "contradiction", "update", "newsmon.alert_retracted"] or \
-        [b.get("type", b.get("kind")) for b in bodies] == [
-        "contradiction", "newsmon.alert_retracted", "update"]
-    withdrawal = next(r for r in got if json.loads(r.body).get("type"))
+    assert [b["type"] for b in bodies] == [
+        "alert.contradiction", "alert.update", "alert.withdrawn"] or \
+        [b["type"] for b in bodies] == [
+        "alert.contradiction", "alert.withdrawn", "alert.update"]
+    withdrawal = next(r for r in got if json.loads(r.body)["type"] == "alert.withdrawn")
     assert withdrawal.headers["webhook-id"] == f"{contradiction.id}.retracted"
     assert json.loads(withdrawal.body)["id"] == contradiction.id
     assert verify(SECRET, withdrawal.headers, withdrawal.body)
@@ -401,3 +401,19 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
         listed = newsmon("alerts", "--all", "--json", "--namespace", "t-withdraw")
         assert {(a["kind"], a["status"]) for a in listed} == {
             ("contradiction", "retracted"), ("update", "active")}
+
+
+def test_jobs_enqueued_under_their_former_names_still_resolve() -> None:
+    """The jobs moved from workers/ to monitor/jobs.py; a job already in Redis names the old
+    module, and RQ imports it by that name."""
+    import importlib
+
+    from monitor import jobs, queues
+
+    for name in (queues.PROCESS_ARTICLE, queues.PROCESS_ARTICLES, queues.DELIVER_ALERT,
+                 queues.DELIVER_RETRACTION):
+        module, func = name.rsplit(".", 1)
+        assert module == "monitor.jobs" and callable(getattr(jobs, func))
+        former = importlib.import_module("workers.jobs")
+        assert getattr(former, func) is getattr(jobs, func)
+    assert importlib.import_module("workers.ops_jobs").deliver_ops is jobs.deliver_ops

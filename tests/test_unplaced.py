@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from monitor.claims.extract import extract_claims
-from monitor.facts.compare import same_story
+from monitor.facts.incident import link
 from monitor.facts.store import FactStore, to_record
 from monitor.keys import Keys
 from monitor.models import Article, ClaimRecord
@@ -79,4 +79,4 @@ def test_the_window_settles_the_same_in_any_arrival_order(redis_client: redis.Re
 def test_same_story_is_about_wording_not_figures() -> None:
     a, b, other, _ = (to_record(c, art) for art in articles()
                       for c in extract_claims(art) if c.event == "killed")
-    assert same_story(a, b) and not same_story(a, other)
+    assert link(a, b).holds and not link(a, other).holds

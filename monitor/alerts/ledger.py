@@ -8,13 +8,15 @@ from typing import Any
 
 import redis
 
+from monitor.facts.incident import confidence
 from monitor.facts.store import Raised
 from monitor.keys import Keys
 from monitor.models import Alert, ClaimRecord, Fact
 
 
 def _side(c: ClaimRecord) -> dict[str, Any]:
-    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason"})
+    d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason",
+                                           "story", "evidence"})
     d["claim_id"] = c.claim_id
     return d
 
@@ -22,14 +24,17 @@ def _side(c: ClaimRecord) -> dict[str, Any]:
 def build_alert(fact: Fact, raised: Raised) -> Alert:
     """An update or a contradiction the fact store raised, as the Alert users receive."""
     kind = "update" if raised.current.verdict == "updates" else "contradiction"
+    previous, current = _side(raised.previous), _side(raised.current)
     return Alert(
         id=Alert.stable_id(fact.key, raised.previous.claim_id, raised.current.claim_id),
         kind=kind,  # type: ignore[arg-type]
         fact_key=fact.key,
         fact=fact.model_dump(mode="json"),
-        previous=_side(raised.previous),
-        current=_side(raised.current),
+        previous=previous,
+        current=current,
         reason=raised.reason,
+        confidence=confidence(previous, current, raised.current.evidence, kind),
+        evidence=raised.current.evidence or {},
     )
 
 

@@ -14,7 +14,14 @@ import httpx
 from pydantic import BaseModel, Field
 
 from monitor.alerts.routes import Route
-from monitor.alerts.send import post_json, post_signed, slack_text
+from monitor.alerts.send import (
+    TYPES,
+    counted,
+    notify_apprise,
+    post_json,
+    post_signed,
+    slack_text,
+)
 from monitor.alerts.slack import escape_mrkdwn
 from monitor.logs import get_logger
 
@@ -49,6 +56,7 @@ def ops_routes(routes: list[Route], kind: OpsKind) -> list[Route]:
     return [r for r in routes if kind in r.kinds]
 
 
+@counted
 def send_ops(route: Route, notice: OpsNotice, client: httpx.Client) -> None:
     if route.type == "console":
         get_logger(route=route.name).warning(notice.kind, feed=notice.feed,
@@ -57,7 +65,10 @@ def send_ops(route: Route, notice: OpsNotice, client: httpx.Client) -> None:
     if route.type == "slack":
         post_json(client, route, slack_text(notice.text(), escape_mrkdwn(notice.text())))
         return
-    post_signed(client, route, {"type": f"newsmon.{notice.kind}",
+    if route.type == "apprise":
+        notify_apprise(route, f"newsmon: {notice.kind}", notice.text())
+        return
+    post_signed(client, route, {"type": TYPES[notice.kind],
                                 **notice.model_dump(mode="json")}, notice.id)
 
 

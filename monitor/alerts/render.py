@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from monitor.models import Alert
@@ -14,31 +15,38 @@ EVENT_LABEL = {
 }
 
 
-def _num(v: float) -> str:
+def number(v: float) -> str:
+    """`1,500`, `38.5`: how newsmon writes a figure's numbers everywhere."""
     return f"{int(v):,}" if v == int(v) else f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
-def format_figure(claim: dict[str, Any]) -> str:
-    """`120`, `~1,500`, `≥5,700`, `≤7,000`, `100–300`, `117,000,000 USD`, `38.5%`,
-    `مئات (200–999)`."""
+def figure_bounds(claim: dict[str, Any]) -> str:
+    """The bounds alone: `120`, `~1,500`, `≥5,700`, `≤7,000`, `100–300`."""
     low, high = claim.get("low"), claim.get("high")
     if low is not None and high is not None:
-        s = _num(low) if low == high else f"{_num(low)}–{_num(high)}"
+        s = number(low) if low == high else f"{number(low)}–{number(high)}"
     elif low is not None:
-        s = f"≥{_num(low)}"
+        s = f"≥{number(low)}"
     elif high is not None:
-        s = f"≤{_num(high)}"
+        s = f"≤{number(high)}"
     else:
         s = "?"
     if claim.get("approx"):
         s = "~" + s
+    return s
+
+
+def format_figure(claim: dict[str, Any], unit_name: Callable[[str], str] | None = None) -> str:
+    """`120`, `~1,500`, `≥5,700`, `≤7,000`, `100–300`, `117,000,000 USD`, `38.5%`,
+    `مئات (200–999)`; `unit_name` names units for readers (دولار أمريكي for USD)."""
+    s = figure_bounds(claim)
     if claim.get("vague") and claim.get("text"):
         s = f"{claim['text']} ({s})"  # "مئات (200–999)": the word is what was said
     unit = claim.get("unit")
     if unit == "percent":
         s += "%"
     elif unit and unit not in ("person", "count"):
-        s += f" {unit}"
+        s += f" {unit_name(unit) if unit_name else unit}"
     return s
 
 

@@ -14,15 +14,20 @@ from typing import Any
 import yaml
 
 from monitor.claims import numbers
+from monitor.claims.events import EventRegistry, load_events
 from monitor.claims.normalize import normalize_term
-from monitor.claims.numbers import is_digit_word, word_number
+from monitor.claims.numbers import word_number
+from monitor.claims.tokens import is_digit_word
+from monitor.claims.words import clitics
+from monitor.claims.words import word as _word
 
-# Single-letter proclitics newswire glues to words: و ف ب ل ك, and their pairs.
-CLITICS = (
-    "وبال", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك",
-)
-
-
+# The proclitics newswire glues to words (config/lexicon/clitics.yaml: the one list).
+CLITICS = clitics("proclitics")
+ARTICLE = _word("clitics", "article")  # ال
+# The clitics after which the article stays on the rest too (بال، لل …).
+_DEFINITE = {c for c in CLITICS if c.endswith(ARTICLE) or c in clitics("definite")}
+_BEFORE_VAGUE = "".join(clitics("before_vague"))
+_FEMININE = _word("clitics", "feminine")
 # The clitics by their first letter, in CLITICS order: a token is tried only against those
 # it can start with (most tokens: none, or the few of one letter).
 _CLITICS_BY_INITIAL: dict[str, tuple[str, ...]] = {}
@@ -37,12 +42,12 @@ def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
     for c in _CLITICS_BY_INITIAL.get(token[:1], ()):
         if token.startswith(c) and len(token) - len(c) >= 2:
             rest = token[len(c) :]
-            if c.endswith("ال") and not article:
+            if c.endswith(ARTICLE) and not article:
                 continue
             forms.append(rest)
-            if c.endswith("ال") or c == "لل":
-                forms.append("ال" + rest)
-    if article and token.startswith("ال") and len(token) > 4:
+            if c in _DEFINITE:
+                forms.append(ARTICLE + rest)
+    if article and token.startswith(ARTICLE) and len(token) > 4:
         forms.append(token[2:])
     return tuple(dict.fromkeys(forms)) if len(forms) > 1 else (token,)
 
@@ -195,7 +200,7 @@ class Place:
 class Lexicon:
     events: TermSet
     event_nouns: TermSet
-    event_kind: dict[str, str]
+    registry: EventRegistry  # each event's kind and flags (monitor/claims/events.py)
     entity_events: dict[str, str]
     need: TermSet
     foil: TermSet
@@ -241,7 +246,7 @@ class Lexicon:
         self.qualifier_marks = frozenset(id(ts) for ts in self.qualifiers.values())
         # Word classes callers registered (id of the word set -> its mark and the set, kept
         # so that its id stays its own), and each word's marks, cached (bounded).
-        self._classes: dict[int, tuple[int, set[str]]] = {}
+        self._classes: dict[int, tuple[int, frozenset[str]]] = {}
         self._marks: dict[str, frozenset[int]] = {}
         self._compile()
         self._currency_codes = {t.label for t in self.currencies.terms}
@@ -249,7 +254,7 @@ class Lexicon:
     def _compile(self) -> None:
         """All term sets in one index, built once (at load, so before a worker forks): a
         word's first-token forms (at most a handful) are looked up in a dict of exact first
-        tokens and, by the few stem lengths there are, in a dict of stem first tokens; each
+        tokens and walked, prefix by prefix, through a dict of stem first tokens; each
         entry holds the ids of the sets with such a term. A word never seen costs about as
         much as a known one, instead of two `_candidates` calls per term set.
 
@@ -293,7 +298,7 @@ class Lexicon:
                 return True
         return False
 
-    def word_class(self, vocab: set[str]) -> int:
+    def word_class(self, vocab: frozenset[str]) -> int:
         """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
         as a module constant): a caller finds them with the term sets, at no extra cost."""
         known = self._classes.get(id(vocab))
@@ -321,7 +326,7 @@ class Lexicon:
                     found.update(ids)
             vague = self._vague_words
             if (is_digit_word(word) or word in vague
-                    or (word[:1] in "وبلف" and word[1:] in vague)
+                    or (word[:1] in _BEFORE_VAGUE and word[1:] in vague)
                     or (self._may_be_number_word(word) and word_number(word) is not None)):
                 found.add(NUMERIC)
             found.update(mark for mark, vocab in self._classes.values() if word in vocab)
@@ -372,11 +377,9 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
     events = TermSet()
     nouns = TermSet()
-    kinds: dict[str, str] = {}
     for name, spec in data["events"].items():
-        events.add(_terms(spec["triggers"], name))
+        events.add(_terms(spec.get("triggers", []), name))
         nouns.add(_terms(spec.get("nouns", []), name))
-        kinds[name] = spec.get("kind", "running")
     q = data["qualifiers"]
     places = TermSet()
     by_id: dict[str, Place] = {}
@@ -390,7 +393,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     return Lexicon(
         events=events,
         event_nouns=nouns,
-        event_kind=kinds,
+        registry=load_events(data["events"]),
         entity_events=dict(data.get("entity_events", {})),
         need=_set(_terms(data.get("need_cues", []), "need")),
         foil=_set(_terms(data["foil_cues"], "foil")),
@@ -437,7 +440,7 @@ def _adjective_forms(places: list[dict[str, Any]]) -> dict[str, str]:
     for p in places:
         for adjective in p.get("adjectives") or []:
             stem = normalize_term(str(adjective))
-            for form in (stem, "ال" + stem, stem + "ه", "ال" + stem + "ه"):
+            for form in (stem, ARTICLE + stem, stem + _FEMININE, ARTICLE + stem + _FEMININE):
                 forms[form] = str(p["id"])
     return forms
 

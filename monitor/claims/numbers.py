@@ -1,140 +1,42 @@
 """Recognise numbers in normalised Arabic text: digits of every script, words, multipliers.
 
-Works on tokens so that every step looks a bounded distance ahead: time stays linear in
-the length of the text whatever it contains (no backtracking regular expressions over
-unbounded runs).
+Works on tokens (monitor/claims/tokens.py) so that every step looks a bounded distance
+ahead: time stays linear in the length of the text whatever it contains. The number words
+are data: config/lexicon/numbers.yaml.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
-from monitor.claims.normalize import normalize_term
+from monitor.claims.tokens import Token, Tokens, is_digit_word, is_int, tokenize
+from monitor.claims.words import clitics, normalised, ordered, values, word, word_set
 
-# Digits may carry separators (, . ، and Arabic ٫ ٬ after normalisation), or open with a
-# decimal point (.77) when nothing glued precedes it.
-TOKEN_RE = re.compile(
-    r"(?:(?<![\w.])\.(?=[0-9]))?[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
-    r"|[\u0621-\u064A\u0671-\u06D3]+|\S"
-)
-# The same tokens, found faster: Arabic words (most tokens) are tried first, and a leading
-# decimal point is a branch of its own whose look-behind runs only after a "." (not at
-# every space). The branches start with disjoint characters, so their order changes no
-# token. The whole is a group so that re.split also returns the whitespace between tokens:
-# offsets then follow from lengths, in C.
-_SPLIT_RE = re.compile(
-    r"([\u0621-\u064A\u0671-\u06D3]++"
-    r"|[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
-    r"|\.(?<![\w.]\.)[0-9]{1,40}(?:[.,،][0-9]{1,40}){0,8}"
-    r"|\S)"
-)
+__all__ = ["Token", "Tokens", "is_digit_word", "is_int", "tokenize"]  # the tokenizer's names
 
-
-def is_int(s: str) -> bool:
-    """ASCII digits only (normalisation maps Arabic-Indic and Persian ones to these)."""
-    return s.isascii() and s.isdigit()
-
-
-@dataclass(slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def is_digits(self) -> bool:
-        c = self.text[0]
-        return "0" <= c <= "9" or (c == "." and len(self.text) > 1)
-
-
-def is_digit_word(w: str) -> bool:
-    c = w[0]
-    return "0" <= c <= "9" or (c == "." and len(w) > 1)
-
-
-class Tokens:
-    """The tokens of a text as flat lists (words, start and end offsets); Token objects are
-    made only when asked for (most tokens are only ever looked at as words, and objects
-    cost more than the scan)."""
-
-    __slots__ = ("_made", "ends", "starts", "words")
-
-    def __init__(self, text: str) -> None:
-        # [gap, token, gap, token, ..., gap]: the running total of lengths is each token's
-        # start (after its gap) and end. No Python code runs per token.
-        parts = _SPLIT_RE.split(text)
-        offsets = list(accumulate(map(len, parts)))
-        self.words: list[str] = parts[1::2]
-        self.starts: list[int] = offsets[0:-1:2]
-        self.ends: list[int] = offsets[1::2]
-        # One slot per token, filled when asked for: a list indexes (negative indices too)
-        # faster than a dict's `get`.
-        self._made: list[Token | None] = [None] * len(self.words)
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def __getitem__(self, i: int) -> Token:
-        t = self._made[i]
-        if t is None:
-            t = self._made[i] = Token(self.words[i], self.starts[i], self.ends[i])
-        return t
-
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-
-
-def _n(words: dict[str, int | float]) -> dict[str, int | float]:
-    return {normalize_term(k): v for k, v in words.items()}
-
-
-UNITS = _n({
-    "صفر": 0, "واحد": 1, "واحدة": 1, "احد": 1, "احدى": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2,
-    "اثنتين": 2, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2, "ثلاث": 3, "ثلاثة": 3, "اربع": 4,
-    "اربعة": 4, "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثمان": 8,
-    "ثماني": 8, "ثمانية": 8, "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10,
-})
-TENS = _n({
-    "عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
-    "خمسون": 50, "خمسين": 50, "ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80,
-    "ثمانين": 80, "تسعون": 90, "تسعين": 90,
-})
-HUNDREDS = _n({
-    "مئة": 100, "مائة": 100, "مئه": 100, "مائه": 100, "مية": 100, "مئتان": 200, "مئتين": 200,
-    "مائتان": 200, "مائتين": 200, "مئتا": 200, "مائتا": 200, "مئتي": 200, "مائتي": 200,
-    "ثلاثمئة": 300, "ثلاثمائة": 300, "اربعمئة": 400, "اربعمائة": 400, "خمسمئة": 500,
-    "خمسمائة": 500, "ستمئة": 600, "ستمائة": 600, "سبعمئة": 700, "سبعمائة": 700,
-    "ثمانمئة": 800, "ثمانمائة": 800, "ثمانيمئة": 800, "تسعمئة": 900, "تسعمائة": 900,
-})
+# The number words, from config/lexicon/numbers.yaml (normalised on load).
+UNITS = values("numbers", "units")
+TENS = values("numbers", "tens")
+HUNDREDS = values("numbers", "hundreds")
 # Multipliers; duals stand alone (ألفان = 2000), plurals and accusatives multiply.
-MULTIPLIERS = _n({
-    "الف": 1000, "الفا": 1000, "آلاف": 1000, "الاف": 1000, "الوف": 1000,
-    "مليون": 1e6, "مليونا": 1e6, "ملايين": 1e6, "مليار": 1e9, "مليارا": 1e9,
-    "مليارات": 1e9, "بليون": 1e9, "بلايين": 1e9, "ترليون": 1e12, "تريليون": 1e12,
-})
-DUALS = _n({"الفان": 2000, "الفين": 2000, "الفي": 2000, "مليونان": 2e6,
-            "مليونين": 2e6, "مليوني": 2e6, "ملياران": 2e9, "مليارين": 2e9, "ملياري": 2e9,
-            "دزينتين": 24, "دزينتان": 24, "دستتين": 24})
+MULTIPLIERS = values("numbers", "multipliers")
+DUALS = values("numbers", "duals")
 # Accusative forms that multiply after a number (خمسة عشر ألفاً) but are a dual construct
 # when they open the phrase (ألفا جندي = 2000 soldiers).
-DUAL_CONSTRUCT = _n({"الفا": 2000, "مليونا": 2e6, "مليارا": 2e9})
-DOZENS = _n({"دزينه": 12, "دزينة": 12, "دزينات": 12, "دستة": 12, "دسته": 12, "دستات": 12})
-DENOMINATORS = _n({"عشرة": 10, "مئة": 100, "مائة": 100, "الف": 1000})
-FRACTIONS = _n({"نصف": 0.5, "ربع": 0.25, "ثلث": 1 / 3, "ثلثي": 2 / 3, "ثلثا": 2 / 3})
-ORDINAL_WORDS = {normalize_term(w) for w in (
-    "الاول", "الأولى", "الثاني", "الثانية", "الثالث", "الثالثة", "الرابع", "الرابعة", "الخامس",
-    "الخامسة", "السادس", "السادسة", "السابع", "السابعة", "الثامن", "الثامنة", "التاسع",
-    "التاسعة", "العاشر", "العاشرة", "الحادي", "الحادية",
-)}
+DUAL_CONSTRUCT = values("numbers", "dual_construct")
+DOZENS = values("numbers", "dozens")
+DENOMINATORS = values("numbers", "denominators")
+FRACTIONS = values("numbers", "fractions")
+ORDINAL_WORDS = normalised("numbers", "ordinals")
 
-_ONE_OF = {normalize_term(w) for w in ("أحد", "إحدى", "الأحد", "الاحد")}  # الأحد: Sunday
-_ONE_OF |= {p + w for p in ("ف", "ب", "ل") for w in list(_ONE_OF)}  # not و: واحد is "one"
+_ONE_OF = normalised("numbers", "one_of")  # أحد السجون: "one of"; الأحد is also Sunday
+_ONE_OF |= {p + w for p in ordered("numbers", "one_of_glued") for w in _ONE_OF}
 WORD_VALUES: dict[str, int | float] = {**UNITS, **TENS, **HUNDREDS, **DUALS}
-_PREFIXES = ("وب", "ول", "و", "ف", "ب", "ل", "ك", "لل", "بال", "وال", "ال")
+_PREFIXES = clitics("number_prefixes")
+_DECIMAL_POINT = word_set("numbers", "decimal_point")
+_PART, _OF = word("numbers", "part"), word("numbers", "of")
+_AND = clitics("conjunctions")[0]  # و
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +151,9 @@ class _State:
 def _glued_waw(tokens: list[Token], j: int) -> tuple[int, str] | None:
     """A piece joined by و: a standalone و then a token, or و glued to the token."""
     t = tokens[j]
-    if t.text == "و" and j + 1 < len(tokens) and tokens[j + 1].start - t.end <= 1:
+    if t.text == _AND and j + 1 < len(tokens) and tokens[j + 1].start - t.end <= 1:
         return j + 1, tokens[j + 1].text
-    if t.text.startswith("و") and len(t.text) > 2:
+    if t.text.startswith(_AND) and len(t.text) > 2:
         return j, t.text[1:]
     return None
 
@@ -399,7 +301,7 @@ def _decimal_tail(tokens: list[Token], p: NumberPhrase) -> NumberPhrase:
     """`واحد فاصلة خمسة` and `ستة وثمانية وثمانون من مئة`: decimals written in words."""
     n = len(tokens)
     j = p.last + 1
-    if j + 1 < n and tokens[j].text in ("فاصله", "فاصلة"):
+    if j + 1 < n and tokens[j].text in _DECIMAL_POINT:
         frac = parse_number_at(tokens, j + 1)
         if frac is not None and frac.value >= 0 and frac.value == int(frac.value):
             digits = len(str(int(frac.value)))
@@ -414,7 +316,7 @@ def _decimal_tail(tokens: list[Token], p: NumberPhrase) -> NumberPhrase:
         p.last, p.decimal = denom[1], True
         return p
     # The numerator as a phrase of its own: ست مئة وثمانية وخمسون [وثمان مئة ...] من ألف
-    if j < n and tokens[j].text.startswith("و") and word_number(tokens[j].text) is not None:
+    if j < n and tokens[j].text.startswith(_AND) and word_number(tokens[j].text) is not None:
         frac = parse_number_at(tokens, j, tail=False)
         if frac is not None and not frac.decimal:
             denom = _denominator(tokens, frac.last + 1)
@@ -427,9 +329,9 @@ def _decimal_tail(tokens: list[Token], p: NumberPhrase) -> NumberPhrase:
 def _denominator(tokens: list[Token], j: int) -> tuple[float, int] | None:
     """`من عشرة` / `من مئة` / `من ألف` / `من عشرة آلاف` at j: (denominator, last token)."""
     n = len(tokens)
-    if j < n and tokens[j].text == "جزء":  # مائتان وثلاثة جزء من مائة
+    if j < n and tokens[j].text == _PART:  # مائتان وثلاثة جزء من مائة
         j += 1
-    if not (j + 1 < n and tokens[j].text == "من"):
+    if not (j + 1 < n and tokens[j].text == _OF):
         return None
     d = DENOMINATORS.get(tokens[j + 1].text)
     if d is None:

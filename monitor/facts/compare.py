@@ -3,19 +3,35 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from monitor.claims.normalize import normalize_term
+from monitor.claims.events import EventRegistry
+from monitor.claims.lexicon import default_lexicon
+from monitor.facts.incident import (
+    LINK_COSINE,
+    LINK_WINDOW_DAYS,
+    SENTENCE_OVERLAP,
+    SERIES_DAYS,
+    content_words,
+    link,
+    ties,
+)
 from monitor.models import ClaimRecord, Verdict
 
-INCIDENT_EVENTS = {"escaped", "escape_foiled", "captured", "released"}
-# A toll of the dead, injured or missing grows for days after its incident; the same words
-# about the same place weeks later count another incident (floods in July, a heatwave the
-# week after), unless the report says it is a running total.
-TOLL_EVENTS = {"killed", "injured", "missing"}
+# A toll of the dead, injured or missing (an `outcome` in the event registry) grows for days
+# after its incident; the same words about the same place weeks later count another
+# incident (floods in July, a heatwave the week after), unless the report says it is a
+# running total.
 TOLL_DAYS = 7
+# Two outlets a few hours apart giving two tolls disagree; a toll reported this much later
+# and higher is the count moving on.
+TOLL_RISE_HOURS = 6
+
+
+def _events() -> EventRegistry:
+    """The event registry (config/lexicon.yaml), as the extractor reads it."""
+    return default_lexicon().registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +97,7 @@ class Decision:
     compared_with: ClaimRecord | None
     reason: str
     becomes_current: bool
+    evidence: dict[str, float | bool] | None = None  # why the two reports are one incident
 
 
 def order(c: ClaimRecord) -> tuple[date, datetime, str]:
@@ -111,7 +128,7 @@ def decide(
         return Decision("confirms" if overlaps(new, current, tolerance) else "new", None,
                         "a word estimate and a figure in one article", not new.vague)
     gap = (when(new)[0] - when(current)[0]).days
-    if new.event in TOLL_EVENTS and new.scope == "total" and not new.update_cue \
+    if new.event in _events().outcome and new.scope == "total" and not new.update_cue \
             and gap >= TOLL_DAYS:
         return Decision("new", None, f"{gap} days after the last report of this toll, with "
                         "nothing saying it is a running total: another incident", True)
@@ -180,54 +197,88 @@ def settle(claims: list[ClaimRecord], *, tolerance: float,
     return out, current
 
 
-# A figure whose place the text does not give (key place `_`) cannot be told apart from
-# every other story's by its key. It meets only a report of the same story: a sentence
-# sharing most of its words (wire copy, rewritten by outlets), published within days.
-UNPLACED_WINDOW_DAYS = 3
-UNPLACED_SIMILARITY = 0.3
-
-
-def is_unplaced(fact_key: str | None) -> bool:
-    parts = (fact_key or "").split(":")
-    return len(parts) > 2 and parts[2] == "_"
-
-
-def _content_words(sentence: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
-                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
-
-
-def _similar(wa: frozenset[str], wb: frozenset[str]) -> bool:
-    """Jaccard overlap of two sentences' words, figures left out."""
-    union = len(wa | wb)
-    return bool(union) and len(wa & wb) / union >= UNPLACED_SIMILARITY
-
-
-def same_story(a: ClaimRecord, b: ClaimRecord) -> bool:
-    return _similar(_content_words(a.sentence), _content_words(b.sentence))
-
-
 def within_window(a: ClaimRecord, b: ClaimRecord) -> bool:
-    return abs((when(a)[1] - when(b)[1]).total_seconds()) <= UNPLACED_WINDOW_DAYS * 86400
+    return abs((when(a)[1] - when(b)[1]).total_seconds()) <= LINK_WINDOW_DAYS * 86400
 
 
-def settle_unplaced(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int
-                    ) -> tuple[list[Settled], ClaimRecord | None]:
-    """`settle` for a fact with no place: each claim is decided against the latest earlier
-    claim of the same story within the window, or is new. A verdict depends only on the
-    claims within the window before it, so the store can settle a window, not the history."""
+def _explicit(c: ClaimRecord) -> bool:
+    """The figure is given to a speaker, not only to the outlet that printed it."""
+    return bool(c.attributed_to) and c.attributed_to != c.outlet
+
+
+def _may_meet_in_article(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Two figures of one article meet only when it gives them to two different sources
+    (the SDF's ~1,500 against the Interior Ministry's 120); otherwise they are parts, a
+    day and a total, or two things the key could not tell apart."""
+    return _explicit(a) and _explicit(b) and not same_source(a, b)
+
+
+SERIES_SAME_DAY_HOURS = 24
+
+
+def _gap_seconds(a: ClaimRecord, b: ClaimRecord) -> float:
+    return abs((when(a)[1] - when(b)[1]).total_seconds())
+
+
+def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[str]
+             ) -> dict[str, float | bool] | None:
+    """Whether an earlier claim `p` of the fact is a report `c` may be compared with, and the
+    evidence: a linked report of the same incident within the window; for a point of a
+    series, also any earlier point, and earlier figures of its story, within months. A
+    one-incident figure never meets a series point (a day's toll is no running total)."""
+    gap = _gap_seconds(p, c)
+    if c.series and gap <= SERIES_DAYS * 86400:
+        if p.series:
+            return {"series": True}
+        tie = link(p, c, wp, wc)
+        # "by Thursday evening, 75" after the morning's 50 at the same hospital: under a
+        # local key, the same day's figure is the count the series moved on from.
+        if tie.story >= LINK_COSINE or tie.sentence >= SENTENCE_OVERLAP \
+                or (tie.local and gap <= SERIES_SAME_DAY_HOURS * 3600):
+            return tie.evidence()
+        return None
+    if p.series or c.series or gap > LINK_WINDOW_DAYS * 86400:
+        return None
+    if (p.article_id, p.version) == (c.article_id, c.version) \
+            and not _may_meet_in_article(p, c):
+        return None
+    tie = ties(p, c, wp, wc)
+    return tie.evidence() if tie is not None else None
+
+
+def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int,
+                  since: ClaimRecord | None = None) -> tuple[list[Settled], ClaimRecord | None]:
+    """`settle` for a fact of incidents: each claim is decided against the latest earlier
+    claim it may meet (`may_meet`), or is new. A verdict depends only on the claims before
+    it that it may meet, never on other verdicts, so the store settles the window around a
+    claim (and the fact's series points), not the history. With `since`, only the claims a
+    claim arriving at `since` can change are decided: those after it, within its window or
+    points of a series."""
     ordered = sorted(claims, key=order)
-    words = [_content_words(c.sentence) for c in ordered]  # once per claim, not per pair
+    words: dict[int, frozenset[str]] = {}  # once per claim, not per pair, only as needed
+
+    def words_of(k: int) -> frozenset[str]:
+        if k not in words:
+            words[k] = content_words(ordered[k].sentence)
+        return words[k]
+
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
-        # Another figure in the same article is not another report of it.
-        anchor = next((p for j in range(i - 1, -1, -1)
-                       if within_window(p := ordered[j], c) and (p.article_id, p.version)
-                       != (c.article_id, c.version) and _similar(words[j], words[i])), None)
-        d = decide(c, anchor, tolerance=tolerance, later_state_days=later_state_days) \
-            if anchor is not None else Decision("new", None, "no earlier report of this story",
-                                                True)
+        if since is not None and (order(c) < order(since)
+                                  or not (c.series or within_window(c, since))):
+            continue
+        anchor, evidence = None, None
+        for j in range(i - 1, -1, -1):
+            evidence = may_meet(ordered[j], c, words_of(j), words_of(i))
+            if evidence is not None:
+                anchor = ordered[j]
+                break
+        if anchor is None:
+            d = Decision("new", None, "no earlier report of this incident", True)
+        else:
+            d = replace(decide(c, anchor, tolerance=tolerance,
+                               later_state_days=later_state_days), evidence=evidence)
         out.append(Settled(c, d))
         if d.becomes_current:
             current = c
@@ -256,7 +307,7 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
     grown = new.high is None or ref.low is None or new.high > ref.low
     if new.update_cue and grown and new.scope == ref.scope:
         return "the report says the count has grown"
-    if new.event in INCIDENT_EVENTS and new.scope != "total":
+    if new.event in _events().incident and new.scope != "total":
         # An incident's figure does not grow: a different figure for it is a disagreement,
         # unless the same source revises itself.
         if same_source(new, ref) and when(new)[1] > when(ref)[1]:
@@ -264,8 +315,19 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
         return None
     if new.update_cue and grown:
         return "the report says the count has grown"
+    if not grown:
+        return None  # a lower later figure is a disagreement, never an update
     if same_source(new, ref) and when(new)[1] > when(ref)[1]:
         return "the same source reports a later figure"
+    top = ref.high if ref.high is not None else ref.low
+    higher = new.low is not None and top is not None and new.low > top
+    two_sources = _explicit(new) and _explicit(ref) and not same_source(new, ref)
+    if new.event in _events().outcome and higher and not two_sources \
+            and (when(new)[1] - when(ref)[1]).total_seconds() >= TOLL_RISE_HOURS * 3600:
+        # The dead and injured of one incident are counted for days and the count only
+        # rises: a later, higher toll of the same incident is the count moving on, unless
+        # two named sources give the two figures (the ministry's 27, civil defence's 60).
+        return "a later report of the incident puts the toll higher"
     (new_ref, _), (old_ref, _) = when(new), when(ref)
     if (new_ref - old_ref).days >= later_state_days:
         return f"reported {(new_ref - old_ref).days} days after the previous figure"

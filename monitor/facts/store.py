@@ -16,17 +16,18 @@ import redis
 
 from monitor.claims.lexicon import default_lexicon
 from monitor.facts.compare import (
-    UNPLACED_WINDOW_DAYS,
     Decision,
     Settled,
     decide,
-    is_unplaced,
     order,
     settle,
-    settle_unplaced,
+    settle_linked,
     when,
     within_window,
 )
+from monitor.facts.identity import FactKey, fact_of
+from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
+from monitor.facts.story import article_vector
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
 
@@ -60,6 +61,8 @@ def to_record(claim: Claim, article: Article) -> ClaimRecord:
         outlet=article.outlet,
         published=article.published,
         url=article.url,
+        headline=article.title,
+        story=article_vector(article),
     )
 
 
@@ -70,7 +73,7 @@ class FactStore:
         self.tolerance = tolerance
         self.later_days = later_days
 
-    def record(self, claim: Claim, article: Article) -> Recorded:
+    def record(self, claim: Claim, article: Article, key: FactKey | None = None) -> Recorded:
         """Store one claim and decide its verdict; idempotent per claim id.
 
         A claim later in time than every stored one is decided against the current figure
@@ -79,28 +82,41 @@ class FactStore:
         no longer hold are retracted. The result depends on the set of claims, not on the
         order workers saw them.
         """
-        assert claim.fact_key
+        key = key or fact_of(claim)
+        assert key is not None, "only a claim that becomes a fact is recorded (fact_of)"
+        name = str(key)
         rec = to_record(claim, article)
-        fkey, ckey = self.keys.fact(claim.fact_key), self.keys.fact_claims(claim.fact_key)
-        akey = self.keys.fact_alerts(claim.fact_key)
-        tkey = self.keys.fact_times(claim.fact_key)
-        unplaced = is_unplaced(claim.fact_key)
+        fkey, ckey = self.keys.fact(name), self.keys.fact_claims(name)
+        akey = self.keys.fact_alerts(name)
+        tkey = self.keys.fact_times(name)
+        skey = self.keys.fact_series(name)
+        stkey = self.keys.fact_standing(name)
+        # A local running count (detainees held in Hasakah) settles its history whole. Any
+        # other fact holds many incidents: a claim meets only linked reports within the
+        # window around it, or, as a point of a series, the series' earlier points.
+        windowed = not settles_whole(name, claim.event)
         while True:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
-                    fact = self._fact(pipe.hget(fkey, "state"), claim)
+                    # A point of a series reaches back months: a fact with any settles whole.
+                    whole = not windowed or rec.series or bool(pipe.zcard(skey))
+                    fact = self._fact(pipe.hget(fkey, "state"), claim, key)
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
                         mine = ClaimRecord.model_validate_json(stored)
                         return Recorded(mine, fact, True, self._active(
-                            ckey, self._window(self.r, tkey, ckey, mine) if unplaced else None))
+                            ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     latest = self._get(pipe, ckey, fact.latest_claim)
-                    if unplaced:
-                        window = self._window(pipe, tkey, ckey, rec)
+                    if windowed:
+                        window = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)
+                                  ] if whole else self._window(pipe, tkey, ckey, rec)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest)
+                        stand_add, stand_rem = _standing_changes(changed)
+                        self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
+                                          stand_rem)
                     elif latest is None or order(rec) > order(latest):
                         current = self._get(pipe, ckey, fact.current_claim)
                         d = decide(rec, current, tolerance=self.tolerance,
@@ -119,9 +135,15 @@ class FactStore:
                                                         r.current.claim_id), "active")
                     for prev_id, cur_id in retracted:
                         pipe.hset(akey, Alert.stable_id(fact.key, prev_id, cur_id), "retracted")
-                    if unplaced:
+                    if windowed:
                         pipe.zadd(tkey, {rec.claim_id: _stamp(rec)})
-                    pipe.zadd(self.keys.facts_index(), {claim.fact_key: time.time()})
+                        if stand_rem:
+                            pipe.zrem(stkey, *stand_rem)
+                        if stand_add:
+                            pipe.zadd(stkey, dict.fromkeys(stand_add, 0))
+                    if windowed and rec.series:
+                        pipe.zadd(skey, {rec.claim_id: _stamp(rec)})
+                    pipe.zadd(self.keys.facts_index(), {name: time.time()})
                     pipe.execute()
                     mine = next(c for c in changed if c.claim_id == rec.claim_id)
                     return Recorded(mine, fact, False, raised, retracted)
@@ -131,7 +153,7 @@ class FactStore:
     @staticmethod
     def _apply_one(rec: ClaimRecord, d: Decision, fact: Fact
                    ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
-        rec.verdict, rec.reason = d.verdict, d.reason
+        rec.verdict, rec.reason, rec.evidence = d.verdict, d.reason, d.evidence
         rec.compared_with = d.compared_with.claim_id if d.compared_with else None
         fact.latest_claim = rec.claim_id
         if d.becomes_current:
@@ -153,10 +175,10 @@ class FactStore:
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
                 rec: ClaimRecord) -> list[ClaimRecord]:
-        """The stored claims of an unplaced fact published within two windows of `rec`:
+        """The stored claims of a windowed fact published within two windows of `rec`:
         the claims `rec` can change lie within one window, and what they are decided
         against within one window of them."""
-        span = 2 * UNPLACED_WINDOW_DAYS * 86400 + 1
+        span = 2 * LINK_WINDOW_DAYS * 86400 + 1
         ids = r.zrangebyscore(tkey, _stamp(rec) - span, _stamp(rec) + span)
         raw = r.hmget(ckey, ids) if ids else []
         return [ClaimRecord.model_validate_json(v) for v in raw if v]
@@ -164,22 +186,36 @@ class FactStore:
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
                          latest: ClaimRecord | None
                          ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
-        """Settle an unplaced fact around a new claim: its verdict and those of the claims
+        """Settle a windowed fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
-        mine = [c for c in window if order(c) > order(rec) and within_window(c, rec)]
-        settled, _ = settle_unplaced([*window, rec], tolerance=self.tolerance,
-                                     later_state_days=self.later_days)
-        settled = [s for s in settled
-                   if order(s.claim) >= order(rec) and within_window(s.claim, rec)]
+        mine = [c for c in window if order(c) > order(rec)
+                and (c.series or within_window(c, rec))]
+        settled, _ = settle_linked([*window, rec], tolerance=self.tolerance,
+                                   later_state_days=self.later_days, since=rec)
         changed, raised, retracted = _apply_settled(settled, mine)
         if latest is None or order(rec) > order(latest):
             fact.latest_claim = rec.claim_id
-            if rec.verdict != "contradicts":
-                fact.set_current(rec)  # what the latest report of the latest story says
         return changed, raised, retracted
 
+    @staticmethod
+    def _set_current(pipe: redis.client.Pipeline, ckey: str, stkey: str, fact: Fact,
+                     changed: list[ClaimRecord], add: list[str], remove: list[str]) -> None:
+        """The fact's current figure: the last standing claim in time order (what the latest
+        report of the latest incident says), the same in any arrival order."""
+        top = [m.decode() for m in pipe.zrevrangebylex(stkey, "+", "-", start=0,
+                                                       num=len(remove) + 1)]
+        gone = set(remove)
+        best = max([m for m in top if m not in gone] + add, default=None)
+        if best is None:
+            return
+        claim_id = best.rsplit("|", 1)[1]
+        by_id = {c.claim_id: c for c in changed}
+        cur = by_id.get(claim_id) or FactStore._get(pipe, ckey, claim_id)
+        if cur is not None:
+            fact.set_current(cur)
+
     def _active(self, ckey: str, window: list[ClaimRecord] | None = None) -> list[Raised]:
-        """Every alert the fact holds now (or within an unplaced fact's window), for a
+        """Every alert the fact holds now (or within a windowed fact's window), for a
         re-run to offer again after a crash."""
         claims = {c.claim_id: c for c in (window if window is not None else (
             ClaimRecord.model_validate_json(v) for v in self.r.hvals(ckey)))}
@@ -194,12 +230,11 @@ class FactStore:
         return ClaimRecord.model_validate_json(raw) if raw else None
 
     @staticmethod
-    def _fact(raw: bytes | None, claim: Claim) -> Fact:
+    def _fact(raw: bytes | None, claim: Claim, key: FactKey) -> Fact:
         if raw:
             return Fact.model_validate_json(raw)
-        assert claim.fact_key
         return Fact(
-            key=claim.fact_key,
+            key=str(key),
             event=claim.event,
             entity=claim.entity,
             unit=claim.unit,
@@ -242,7 +277,7 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
     raised: list[Raised] = []
     for s in settled:
         c, d = s.claim, s.decision
-        c.verdict, c.reason = d.verdict, d.reason
+        c.verdict, c.reason, c.evidence = d.verdict, d.reason, d.evidence
         c.compared_with = d.compared_with.claim_id if d.compared_with else None
         if before.get(c.claim_id) != (c.verdict, c.compared_with):
             changed.append(c)
@@ -252,6 +287,19 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
     new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
                  if s.claim.verdict in ALERTING and s.claim.compared_with}
     return changed, raised, sorted((p, c) for p, c in old_pairs - new_pairs if p)
+
+
+def _standing_member(c: ClaimRecord) -> str:
+    ref, pub = when(c)
+    return f"{ref.isoformat()}|{pub.isoformat()}|{c.claim_id}"
+
+
+def _standing_changes(changed: list[ClaimRecord]) -> tuple[list[str], list[str]]:
+    """Members to add to and remove from a fact's standing set after a settle."""
+    add, remove = [], []
+    for c in changed:
+        (remove if c.verdict == "contradicts" or c.vague else add).append(_standing_member(c))
+    return add, remove
 
 
 def _stamp(c: ClaimRecord) -> float:

@@ -22,8 +22,11 @@ from monitor.metrics import (
     ARTICLES,
     FEED_ENTRY_PROBLEMS,
     FEED_FAILURES,
+    FEED_LAST_SUCCESS,
+    FEED_MOVES,
     FEED_POLLS,
     FEED_PROBLEMS,
+    REDIS_ERRORS,
     init_poller_labels,
 )
 from monitor.models import Article
@@ -123,10 +126,10 @@ class Poller:
         if result.new_url:
             log.warning("feed_moved", new_url=result.new_url)
             state.url = result.new_url
-            FEED_POLLS.labels(feed=feed.name, outcome="moved").inc()
+            FEED_MOVES.labels(feed=feed.name).inc()  # a move is not an outcome of its own
         if outcome == "ok":
             outcome = await self._store(feed, result, report, log)
-            if outcome == "ok":
+            if outcome in ("ok", "partial"):
                 state.etag, state.last_modified = result.etag, result.last_modified
         self._record(feed, state, result, outcome, now, log)
         report.outcomes[outcome] += 1
@@ -134,7 +137,9 @@ class Poller:
 
     async def _store(self, feed: FeedConfig, result: FetchResult, report: PollReport,
                      log: Any) -> str:
-        """Parse and hand the articles to the sink; the outcome, "ok" or "error"."""
+        """Parse and hand the articles to the sink; the outcome: "ok", "partial" (a malformed
+        document whose readable entries were kept), "malformed" (nothing readable) or
+        "error"."""
         # In a thread: a large or pathological document must not freeze the event loop,
         # where every other feed's fetch and deadline run.
         try:
@@ -147,13 +152,12 @@ class Poller:
             return "error"
         _count_entry_problems(parsed, log)
         if parsed.malformed:
-            FEED_POLLS.labels(feed=feed.name, outcome="malformed").inc()
             log.warning("feed_malformed", problem=parsed.problem, reason=parsed.reason,
                         entries=len(parsed.articles))
             if not parsed.articles:
                 result.problem = parsed.problem
                 result.reason = f"{parsed.problem}: {parsed.reason}"
-                return "error"
+                return "malformed"
             FEED_PROBLEMS.labels(reason=parsed.problem or "malformed").inc()
         batch = getattr(self.sink, "batch", None)  # one feed's new entries share jobs
         try:
@@ -162,15 +166,19 @@ class Poller:
                     report.articles[self.sink(article)] += 1
         except redis.RedisError as exc:
             # Keep the ETag unchanged: the next poll fetches these entries again.
+            REDIS_ERRORS.labels(process="poller").inc()
             log.error("sink_failed", error=type(exc).__name__)
             result.problem, result.reason = "sink_error", "could not store articles"
             return "error"
-        return "ok"
+        return "partial" if parsed.malformed else "ok"
 
     def _record(self, feed: FeedConfig, state: FeedState, result: FetchResult, outcome: str,
                 now: float, log: Any) -> None:
-        """Feed state, metrics and the log line for this poll's outcome."""
-        if outcome in ("ok", "not_modified"):
+        """Feed state, metrics and the log line for this poll's outcome (exactly one)."""
+        state.last_outcome, state.last_poll_at = outcome, now
+        if outcome in ("ok", "not_modified", "partial"):
+            state.last_success_at = now
+            FEED_LAST_SUCCESS.labels(feed=feed.name).set(now)
             if state.consecutive_failures >= self.settings.feed_alert_after:
                 self._notify(OpsNotice(kind="feed_recovered", feed=feed.name,
                                        failures=state.consecutive_failures), log)
@@ -217,6 +225,7 @@ class Poller:
             try:
                 await self.poll_once()
             except redis.RedisError as exc:
+                REDIS_ERRORS.labels(process="poller").inc()
                 get_logger().error("poller_redis_error", error=type(exc).__name__)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self._sleep())

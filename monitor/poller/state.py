@@ -16,6 +16,10 @@ class FeedState(BaseModel):
     next_poll_at: float = 0.0
     retired: bool = False
     last_error: str | None = None
+    # For `newsmon feeds list` and the last-success gauge: the last poll and how it went.
+    last_outcome: str | None = None
+    last_poll_at: float | None = None
+    last_success_at: float | None = None
 
     @classmethod
     def load(cls, client: redis.Redis, keys: Keys, name: str) -> FeedState:

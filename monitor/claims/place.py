@@ -1,0 +1,177 @@
+"""Where: the place a figure is about, from the gazetteer or a town the article names."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from monitor.claims.counted import count_head
+from monitor.claims.doc import TOWN_NOUNS, Doc, Mention, sentence_range
+from monitor.claims.words import clitics, word, word_set
+
+# The words of config/lexicon/place.yaml.
+_LOCATIVE = word_set("place", "locative")
+_TO, _FROM, _BACKED = word("place", "to"), word("place", "from"), word("place", "backed")
+_AGENCY, _OF_NEWS = word("place", "agency"), word("place", "of_news")
+_NOT_NAMES = word_set("place", "not_names")
+_THE_COUNTRY = word_set("place", "the_country")
+_PLACE_PREPOSITIONS = "".join(clitics("place_prepositions"))  # بحلب، لدمشق
+_GLUED_TO_PLACE = frozenset(_PLACE_PREPOSITIONS)
+
+
+def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
+    """(token, place id, introduced by a locative word) for each place named in [a, b)."""
+    found: list[tuple[int, str, bool]] = doc.once(("places", a, b),
+                                                  lambda: _find_places(doc, a, b))
+    return found
+
+
+def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
+    lex, words = doc.lex, doc.words
+    out: list[tuple[int, str, bool]] = []
+    skip_to = a
+    # Only where an actor or a place may start: elsewhere both matches below find nothing.
+    for k in sorted({*doc.candidates(a, b, lex.not_places), *doc.candidates(a, b, lex.places)}):
+        if k < skip_to:
+            continue
+        actor = doc.match(lex.not_places, k)
+        if actor is not None:
+            skip_to = k + len(actor.tokens)
+            continue
+        t = doc.match(lex.places, k, article=False)
+        if t is None or (k >= 2 and words[k - 1] == _FROM and words[k - 2].startswith(_BACKED)):
+            continue
+        end = k + len(t.tokens)
+        if (k > 0 and words[k - 1].endswith(_AGENCY)) or \
+                (end < len(words) and words[end] == _OF_NEWS):
+            continue  # "وكالة السودان للأنباء" is a news agency, not where it happened
+        prev = words[k - 1] if k > 0 else ""
+        out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in _GLUED_TO_PLACE))
+        skip_to = k + len(t.tokens)
+    return out
+
+
+def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
+    best: tuple[float, str] | None = None
+    by_id, clause_at = doc.lex.place_by_id, doc.clause_at
+    for k, place_id, locative in _place_mentions(doc, a, b):
+        place = by_id[place_id]
+        # "… في مدينة بيدوا، وفي هجوم منفصل قتل 14 … في العاصمة مقديشو": a place in the
+        # figure's own clause beats one across a clause break (`doc.breaks_between`,
+        # inlined: this runs per place and figure).
+        lo, hi = (k, near) if k <= near else (near, k)
+        breaks = bisect_left(clause_at, hi) - bisect_left(clause_at, lo)
+        score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0) - 6 * breaks
+        if best is None or score > best[0]:
+            best = (score, place.id)
+    return best[1] if best else None
+
+
+def _unlisted_in_article(doc: Doc) -> set[str]:
+    """Unlisted towns the article itself names with مدينة/بلدة/قرية…, once per article."""
+    names: set[str] = doc.once(("unlisted",), lambda: set(_unlisted_towns(doc)[1]))
+    return names
+
+
+def _unlisted_towns(doc: Doc) -> tuple[list[int], list[str]]:
+    """Each town noun k of the article followed by a name the gazetteer does not know
+    (مدينة غاو), and that name, in text order; once per article, for all its figures."""
+    def find() -> tuple[list[int], list[str]]:
+        words, at, names = doc.words, [], []
+        for k in doc.town_at:
+            if k + 1 >= len(words):
+                break
+            w = words[k + 1]
+            if w in _NOT_NAMES or w in TOWN_NOUNS or not w.isalpha() or len(w) < 2:
+                continue
+            if doc.match(doc.lex.places, k, article=False) or \
+                    doc.match(doc.lex.places, k + 1, article=False):
+                continue  # a listed place: the gazetteer decides
+            at.append(k)
+            names.append(w)
+        return at, names
+
+    found: tuple[list[int], list[str]] = doc.once(("unlisted towns",), find)
+    return found
+
+
+def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
+    """A town the gazetteer does not know, named after مدينة/بلدة/قرية/مخيم/ولاية…: `~name`.
+    The nearest to `near` of those whose town noun k is in [a, b - 1)."""
+    at, names = _unlisted_towns(doc)
+    best = None
+    for n in range(bisect_left(at, a), bisect_left(at, b - 1)):
+        if best is None or abs(at[n] - near) < abs(at[best] - near):
+            best = n
+    return f"~{names[best]}" if best is not None else None
+
+
+def _destination(doc: Doc, a: int, b: int) -> str | None:
+    words = doc.words
+    for k in range(a, b - 1):
+        if words[k] == _TO:
+            t = doc.match(doc.lex.places, k + 1, article=False)
+            if t is not None:
+                return t.label
+    return None
+
+
+def location_of(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool]:
+    """The place the figure is about, and whether its own sentence names it."""
+    a, b = sentence_range(doc, m.first)
+    if event == "transferred":
+        # Where they were taken: after the figure, or in the clause a count's head opens
+        # ("بلغ إجمالي الذين نُقلوا … إلى العراق 5700").
+        head = count_head(doc, m)
+        dest = _destination(doc, m.last + 1, b) or (
+            _destination(doc, head, m.first) if head is not None else None)
+        if dest:
+            return dest, True
+    here = _places_in(doc, a, b, m.first)
+    unlisted = _unlisted_place(doc, a, b, m.first)
+    if unlisted and (here is None or doc.lex.place_by_id[here].depth == 0):
+        # "قرب مدينة غاو شمالي مالي" with غاو not in the gazetteer: the town keeps a key of
+        # its own (whether or not its country is named), so two unlisted towns never meet
+        # by accident and one town meets itself.
+        return unlisted, True
+    if here:
+        return here, True
+    named = _unlisted_in_article(doc)
+    if named:
+        # "هجوم على بلدة دارغول" in the title, "في دارغول" in the text: the article has
+        # told us دارغول is a town.
+        near = [(abs(k - m.first), w) for k in range(a, b) if (w := doc.words[k]) in named
+                or (w[:1] in _PLACE_PREPOSITIONS and w[1:] in named)]
+        if near:
+            w = min(near)[1]
+            return f"~{w if w in named else w[1:]}", True
+    country = _country_of_authority(doc, a, b)
+    if country:
+        return country, True
+    s = doc.sentence_of[m.first]
+    for back in range(1, 4):
+        if s - back < 0:
+            break
+        pa, pb = doc.sentences[s - back]
+        found = (_destination(doc, pa, pb) if event == "transferred" else None) or \
+            _place_at_end(doc, pa, pb)
+        if found:
+            return found, False
+    return None, False
+
+
+def _place_at_end(doc: Doc, a: int, b: int) -> str | None:
+    """The place nearest the end of the sentence [a, b): the same for every figure after
+    it, so found once per document and sentence."""
+    found: str | None = doc.once(("place at end", a, b), lambda: _places_in(doc, a, b, b))
+    return found
+
+
+def _country_of_authority(doc: Doc, a: int, b: int) -> str | None:
+    """"أعلنت السلطات اليابانية … غرب البلاد": a sentence that names no place but speaks of
+    "the country" is about the one country whose authority it names."""
+    words, lex = doc.words, doc.lex
+    if _THE_COUNTRY.isdisjoint(words[a:b]):  # `any(w in ...)`, in C: most sentences
+        return None
+    found = {lex.country_adjectives[w] for k in range(a + 1, b)
+             if (w := words[k]) in lex.country_adjectives and words[k - 1] in lex.authority_words}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,288 @@
+"""Which reports of a figure are about one incident, and which figures are running series.
+
+Two figures under one fact key (event, counted thing, place, scope) are about the same
+incident only when their reports are linked: the same story told by two outlets or retold
+a day later (the cosine of their story vectors, or a shared wording of the sentence),
+within a few days. A country's killings in one week are many incidents under one key.
+
+A figure stated as a running total ("منذ بدء العملية", "حتى الآن", "بلغ إجمالي", "منذ عام
+2015") is a point of a series, not an incident: series points meet each other across stories
+and months, and never a figure of one incident.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.claims.lexicon import TermSet, _terms
+from monitor.claims.normalize import normalize, normalize_term
+from monitor.facts.story import cosine
+from monitor.models import Claim, ClaimRecord
+
+# How far back a point of a series reaches (three years: the seed's transfers run from
+# September 2024 to February 2026): its earlier points, and earlier figures of its
+# story (the same count before anyone wrote "in total"), within this many days.
+SERIES_DAYS = 1100
+# How far apart two reports of one incident may be published: tolls are revised for days.
+LINK_WINDOW_DAYS = 3
+# Story vectors this close are one story (TDT link detection); measured on the judged
+# alerts of the dev weeks of ../shared/corpora/realnews (tests/realnews/README.md).
+LINK_COSINE = 0.35
+# A sentence sharing this much of its wording (figures aside) is a rewrite of the other.
+SENTENCE_OVERLAP = 0.3
+# Under a town's or a province's key, reports a day or two apart are one incident unless
+# their stories say otherwise: of the judged dev alerts, such pairs were useful as often
+# with little wording in common as with much (0.45 below a cosine of 0.2), while under a
+# country's key pairs below 0.2 were useful 4% of the time. A country's key holds many
+# incidents a day.
+LOCAL_DAYS = 2
+# What stands for a figure less than a count of the incident (a word estimate, a sum of
+# parts, a figure the text gives no place for) meets only a close retelling of its story.
+STRONG_COSINE = 0.5
+
+# A series cue governs the figure when it stands this many words before it, or after it
+# (as the extractor reads update cues: the cue opens the clause the figure closes).
+_CUE_BEFORE, _CUE_AFTER = 20, 8
+_CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
+
+
+@lru_cache(maxsize=4)
+def _series_cues(config_dir: str) -> TermSet:
+    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
+    ts = TermSet()
+    ts.add(_terms(data.get("series_cues") or [], "series"))
+    return ts
+
+
+def _config_dir() -> str:
+    from monitor.settings import get_settings
+
+    return str(get_settings().config_dir)
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def is_series(claim: Claim) -> bool:
+    """The sentence states the figure as a running total (a cue in its clause)."""
+    sentence = claim.sentence
+    at = sentence.find(claim.text)
+    if at < 0:
+        return False
+    before = _TOKEN.findall(normalize(sentence[:at]).text)
+    after = _TOKEN.findall(normalize(sentence[at + len(claim.text):]).text)[:_CUE_AFTER]
+    end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
+    words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
+    cues = _series_cues(_config_dir())
+    return any(cues.match(words, i) is not None for i in range(len(words)))
+
+
+# Counts of a state rather than of an incident: how many are held, were moved, fled, are
+# deployed, were given. Under a town's or a province's key they are one running count that
+# later reports update (2,000 troops in Kirkuk, then 3,500 in all); under a country's key
+# many such counts meet, so there they are incidents like any other figure.
+STATE_EVENTS = frozenset({"held", "transferred", "displaced", "deployed", "funding"})
+
+
+def _place(fact_key: str | None) -> str:
+    parts = (fact_key or "").split(":")
+    return parts[2] if len(parts) > 3 else "_"
+
+
+def is_local(place: str) -> bool:
+    """A province (sy.daraa) or a town the gazetteer does not list (~خوست): not a country."""
+    return "." in place or place.startswith("~")
+
+
+def running_count(claim: Claim) -> bool:
+    """A count of a state under a local key: one count, settled over its whole history."""
+    return claim.event in STATE_EVENTS and is_local(_place(claim.fact_key))
+
+
+def settles_whole(fact_key: str, event: str | None) -> bool:
+    """Whether a fact's history settles whole (a local running count) or a claim meets only
+    linked reports (an incident, or the points of a series)."""
+    return event in STATE_EVENTS and is_local(_place(fact_key))
+
+
+def as_series(claim: Claim) -> Claim:
+    """The claim, marked as a point of a series when its sentence states a running total."""
+    if not claim.fact_key or claim.vague or running_count(claim) or not is_series(claim):
+        return claim
+    return claim.model_copy(update={"series": True})
+
+
+def content_words(sentence: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
+                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
+
+
+def overlap(wa: frozenset[str], wb: frozenset[str]) -> float:
+    """Jaccard overlap of two sentences' words, figures left out."""
+    union = len(wa | wb)
+    return len(wa & wb) / union if union else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Why two reports are taken for one incident: the evidence an alert carries."""
+
+    story: float  # cosine of the two articles' story vectors
+    sentence: float  # word overlap of the two sentences
+    same_article: bool
+    local: bool  # a town's or province's key, reports within LOCAL_DAYS
+
+    @property
+    def strong(self) -> bool:
+        return self.story >= STRONG_COSINE or self.sentence >= SENTENCE_OVERLAP
+
+    @property
+    def holds(self) -> bool:
+        if self.same_article:
+            return True  # the store lets two named sources of one article meet, no others
+        if self.local:
+            return True
+        return self.story >= LINK_COSINE or self.sentence >= SENTENCE_OVERLAP
+
+    def evidence(self) -> dict[str, float | bool]:
+        return {"story_similarity": round(self.story, 3),
+                "sentence_overlap": round(self.sentence, 3),
+                "same_article": self.same_article, "local": self.local}
+
+
+def weak_figure(c: ClaimRecord) -> bool:
+    """A word estimate, a sum of parts, or a figure the text gives no place for."""
+    return c.vague or c.derived is not None or _place(c.fact_key) == "_"
+
+
+def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
+         wb: frozenset[str] | None = None) -> Link | None:
+    """The link of two claims of one fact when it makes them one incident, else None."""
+    tie = link(a, b, wa, wb)
+    if not tie.holds:
+        return None
+    if (weak_figure(a) or weak_figure(b)) and not (tie.same_article or tie.strong):
+        return None
+    return tie
+
+
+def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
+         wb: frozenset[str] | None = None) -> Link:
+    same = a.article_id == b.article_id and a.version == b.version
+    story = 1.0 if same else cosine(a.story or {}, b.story or {})
+    words_a = wa if wa is not None else content_words(a.sentence)
+    words_b = wb if wb is not None else content_words(b.sentence)
+    local = is_local(_place(a.fact_key)) and _gap_days(a, b) <= LOCAL_DAYS
+    return Link(story, overlap(words_a, words_b), same, local)
+
+
+def _gap_days(a: ClaimRecord, b: ClaimRecord) -> float:
+    if a.published is None or b.published is None:
+        return float("inf")
+    pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (a.published, b.published))
+    return abs((pa - pb).total_seconds()) / 86400
+
+
+def incidents(claims: list[ClaimRecord]) -> list[list[ClaimRecord]]:
+    """A fact's claims grouped into the incidents (or series) they were compared within:
+    claims joined by `compared_with`, each group in time order, groups by their first
+    report. What the fact page shows, one incident at a time."""
+    parent = {c.claim_id: c.claim_id for c in claims}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c in claims:
+        if c.compared_with in parent:
+            parent[root(c.claim_id)] = root(c.compared_with)
+    groups: dict[str, list[ClaimRecord]] = {}
+    for c in claims:
+        groups.setdefault(root(c.claim_id), []).append(c)
+    key = lambda c: (c.published.isoformat() if c.published else "", c.claim_id)  # noqa: E731
+    out = [sorted(g, key=key) for g in groups.values()]
+    return sorted(out, key=lambda g: key(g[0]))
+
+
+TOLL = frozenset({"killed", "injured", "missing"})
+FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "series",
+            "log_gap_hours", "weak_figure", "toll", "state", "money", "named_sources",
+            "log_ratio", "subgroup", "update")
+
+
+def _value(c: dict[str, Any]) -> float | None:
+    low, high = c.get("low"), c.get("high")
+    if low is not None and high is not None:
+        return (float(low) + float(high)) / 2
+    return float(low) if low is not None else (float(high) if high is not None else None)
+
+
+def _named(c: dict[str, Any]) -> bool:
+    return bool(c.get("attributed_to")) and c.get("attributed_to") != c.get("outlet")
+
+
+def features(previous: dict[str, Any], current: dict[str, Any],
+             evidence: dict[str, float | bool] | None, kind: str) -> dict[str, float]:
+    """What the confidence of an alert is learned from: the link's evidence and what the two
+    figures are (config/confidence.yaml holds the weights, tools/fit_confidence.py fits them
+    on the judged dev alerts)."""
+    ev = evidence or {}
+    va, vb = _value(previous), _value(current)
+    ratio = abs(math.log(max(va, 1e-9) / max(vb, 1e-9))) if va and vb else 0.0
+    gap = 0.0
+    if previous.get("published") and current.get("published"):
+        pa, pb = (datetime.fromisoformat(str(x)) for x in (previous["published"],
+                                                            current["published"]))
+        pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (pa, pb))
+        gap = abs((pb - pa).total_seconds()) / 3600
+    event = current.get("event")
+    return {
+        "story_similarity": float(ev.get("story_similarity", 0.0)),
+        "sentence_overlap": float(ev.get("sentence_overlap", 0.0)),
+        "same_article": float(bool(ev.get("same_article"))),
+        "local": float(bool(ev.get("local")) or is_local(_place(current.get("fact_key")))),
+        "series": float(bool(ev.get("series")) or bool(current.get("series"))),
+        "log_gap_hours": math.log1p(gap),
+        "weak_figure": float(any(c.get("vague") or c.get("derived")
+                                 for c in (previous, current))
+                             or _place(current.get("fact_key")) == "_"),
+        "toll": float(event in TOLL),
+        "state": float(event in STATE_EVENTS),
+        "money": float(str(current.get("unit")) not in ("person", "count", "tonne")),
+        "named_sources": float(_named(previous) and _named(current)),
+        "log_ratio": ratio,
+        "subgroup": float("." in str(current.get("entity") or "")),
+        "update": float(kind == "update"),
+    }
+
+
+@lru_cache(maxsize=4)
+def _weights(config_dir: str) -> tuple[float, dict[str, float]]:
+    path = Path(config_dir) / "confidence.yaml"
+    if not path.exists():
+        return 0.0, {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return float(data.get("intercept", 0.0)), {k: float(v) for k, v in
+                                               (data.get("weights") or {}).items()}
+
+
+def confidence(previous: dict[str, Any], current: dict[str, Any],
+               evidence: dict[str, float | bool] | None, kind: str) -> float:
+    """The probability that the alert is worth sending, by a logistic model learned from the
+    judged alerts of the dev weeks (config/confidence.yaml); 1.0 without a model."""
+    intercept, weights = _weights(_config_dir())
+    if not weights:
+        return 1.0
+    x = features(previous, current, evidence, kind)
+    z = intercept + sum(weights.get(k, 0.0) * v for k, v in x.items())
+    return round(1 / (1 + math.exp(-z)), 3)

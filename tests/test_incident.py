@@ -1,0 +1,141 @@
+"""A fact is an incident: figures meet only when their reports are about the same incident,
+or are points of one stated running series (monitor/facts/incident.py).
+
+Real Redis (the store's windowed settle); articles written for this project in the shapes
+the real months showed."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from monitor.claims.extract import extract_claims
+from monitor.facts.incident import as_series, is_series
+from monitor.facts.store import FactStore
+from monitor.keys import Keys
+from monitor.models import Article
+
+pytestmark = pytest.mark.integration
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+def art(i: str, hours: float, title: str, text: str, outlet: str | None = None) -> Article:
+    return Article(id=i, outlet=outlet or i, title=title, text=text,
+                   published=T0 + timedelta(hours=hours))
+
+
+def alerts(client: redis.Redis, ns: str, arts: list[Article]) -> set[tuple[str, str, str]]:
+    store = FactStore(client, Keys(ns), tolerance=0.1, later_days=14)
+    for a in arts:
+        for c in extract_claims(a):
+            if c.fact_key and c.modality == "count":
+                store.record(as_series(c), a)
+    out = set()
+    for key in store.fact_keys():
+        got = store.get(key)
+        assert got is not None
+        by_id = {c.claim_id: c for c in got[1]}
+        for c in got[1]:
+            if c.verdict in ("contradicts", "updates") and c.compared_with in by_id:
+                out.add((by_id[c.compared_with].article_id, c.article_id, c.verdict))
+    return out
+
+
+HOMS = ("غارات على ريف حمص", "قتل 12 شخصا في غارات جوية استهدفت سوقا شعبية في سوريا صباح "
+        "الاثنين، بحسب المرصد السوري لحقوق الإنسان. وقال المرصد إن الطائرات الحربية قصفت "
+        "السوق المزدحم بالمتسوقين.")
+HOMS_2 = ("ارتفاع حصيلة الغارات على سوق في ريف حمص", "قتل 19 شخصا في الغارات الجوية التي "
+          "استهدفت سوقا شعبية مزدحما بالمتسوقين في سوريا الاثنين، وفق حصيلة جديدة للمرصد "
+          "السوري لحقوق الإنسان.")
+IDLIB = ("انفجار عبوة ناسفة في إدلب", "قتل خمسة أشخاص بانفجار عبوة ناسفة استهدفت حافلة "
+         "تقل عمالا في سوريا مساء الاثنين، ولم تتبن أي جهة التفجير.")
+
+
+def test_two_incidents_in_one_country_do_not_meet(redis_client: redis.Redis) -> None:
+    got = alerts(redis_client, "inc-two", [art("homs", 0, *HOMS), art("idlib", 6, *IDLIB)])
+    assert got == set()
+
+
+def test_two_reports_of_one_incident_meet(redis_client: redis.Redis) -> None:
+    got = alerts(redis_client, "inc-one", [art("homs", 0, *HOMS), art("idlib", 3, *IDLIB),
+                                            art("homs2", 8, *HOMS_2)])
+    assert {(p, c) for p, c, _ in got} == {("homs", "homs2")}
+
+
+def test_the_same_in_any_arrival_order(redis_client: redis.Redis) -> None:
+    arts = [art("homs", 0, *HOMS), art("idlib", 3, *IDLIB), art("homs2", 8, *HOMS_2)]
+    want = alerts(redis_client, "inc-ref", arts)
+    for seed in range(3):
+        shuffled = list(arts)
+        random.Random(seed).shuffle(shuffled)
+        assert alerts(redis_client, f"inc-{seed}", shuffled) == want
+
+
+def test_the_alert_carries_its_evidence(redis_client: redis.Redis) -> None:
+    from monitor.alerts.ledger import build_alert
+
+    store = FactStore(redis_client, Keys("inc-ev"), tolerance=0.1, later_days=14)
+    raised = []
+    for a in (art("homs", 0, *HOMS), art("homs2", 8, *HOMS_2)):
+        for c in extract_claims(a):
+            if c.fact_key:
+                rec = store.record(as_series(c), a)
+                raised += [build_alert(rec.fact, r) for r in rec.raised]
+    assert len(raised) == 1
+    ev = raised[0].evidence
+    assert ev["story_similarity"] > 0.35 and not ev["same_article"]
+    assert 0 < raised[0].confidence <= 1
+
+
+SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
+          "منذ بدء الحرب في عام 2015.")
+SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "
+                "القتلى في اليمن منذ بدء الحرب بلغ 12500 شخص.")
+ONE_DAY = ("غارة على حفل زفاف في اليمن", "قتل 33 شخصا في غارة جوية استهدفت حفل زفاف في اليمن "
+           "الأحد، بحسب مسؤول محلي.")
+
+
+def test_a_series_meets_across_stories_and_never_one_incident(redis_client: redis.Redis
+                                                              ) -> None:
+    arts = [art("war", 0, *SERIES), art("wedding", 24, *ONE_DAY),
+            art("war2", 24 * 40, *SERIES_LATER)]
+    claims = {a.id: [c for c in extract_claims(a) if c.event == "killed"] for a in arts}
+    assert all(is_series(c) for c in claims["war"] + claims["war2"])
+    assert not any(is_series(c) for c in claims["wedding"])
+    got = alerts(redis_client, "inc-series", arts)
+    assert got == {("war", "war2", "updates")}
+
+
+def test_within_one_article_only_two_named_sources_meet(redis_client: redis.Redis) -> None:
+    two_sources = art("a", 0, "خلاف حول حصيلة هجوم فرح", "قال مسؤول أفغاني إن سبعة من عناصر "
+                      "الأمن قتلوا في هجوم على نقطة تفتيش في ولاية فرح، فيما قال عضو مجلس "
+                      "الولاية محمد سرور إن 22 من عناصر الأمن قتلوا في الهجوم.")
+    one_source = art("b", 24 * 20, "هجوم على حافلة في ولاية غزني", "قتل أربعة من عناصر الأمن "
+                     "في هجوم على حافلة في ولاية غزني أمس. وقال مسؤول أفغاني إن 40 من عناصر "
+                     "الأمن قتلوا في الولاية هذا الشهر.")
+    got = alerts(redis_client, "inc-article", [two_sources, one_source])
+    assert got == {("a", "a", "contradicts")}
+
+
+def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
+    from monitor.alerts.routes import Route
+    from monitor.facts.incident import confidence
+    from monitor.models import Alert
+
+    near = {"fact_key": "killed:person:sy.daraa:total", "event": "killed", "unit": "person",
+            "low": 40, "high": 40, "published": "2026-03-02T08:00:00+00:00"}
+    far = dict(near, low=400, high=400, vague=True, fact_key="killed:person:_:total")
+    sure = confidence(near, dict(near, low=44, high=44),
+                      {"story_similarity": 0.6, "sentence_overlap": 0.4, "local": True},
+                      "contradiction")
+    unsure = confidence(far, dict(far, low=12, high=12), {"story_similarity": 0.1},
+                        "contradiction")
+    assert 0 < unsure < sure < 1  # the model in config/confidence.yaml ranks them
+    alert = Alert(id="a", kind="contradiction", fact_key="k", fact={}, previous={},
+                  current={}, reason="r", confidence=unsure)
+    assert Route(name="all", type="console").matches(alert)
+    assert not Route(name="sure", type="console", min_confidence=sure).matches(alert)
