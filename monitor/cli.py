@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -178,7 +179,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     client = _connect(settings)
     ns = args.namespace or f"replay-{uuid.uuid4().hex[:8]}"
     alerts = replay(client, ns, articles, settings, progress=sys.stderr.isatty(),
-                    keep=args.keep)
+                    keep=args.keep, workers=args.workers or os.cpu_count() or 1)
     for alert in alerts:
         sys.stdout.write(alert.model_dump_json() + "\n")
     return 0
@@ -465,6 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", help="a JSON lines file of articles")
     s.add_argument("--namespace", help="key namespace (default: a fresh isolated one)")
     s.add_argument("--keep", action="store_true", help="keep the namespace's keys afterwards")
+    s.add_argument("--workers", type=int, metavar="N",
+                   help="worker processes (default: the machine's cores); alerts are the same")
     s.set_defaults(func=cmd_replay)
 
     for name, func in (("facts", cmd_facts), ("alerts", cmd_alerts)):

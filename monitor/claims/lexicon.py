@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from monitor.claims import numbers
 from monitor.claims.events import EventRegistry, load_events
 from monitor.claims.normalize import normalize_term
 from monitor.claims.numbers import word_number
@@ -27,13 +28,18 @@ ARTICLE = _word("clitics", "article")  # ال
 _DEFINITE = {c for c in CLITICS if c.endswith(ARTICLE) or c in clitics("definite")}
 _BEFORE_VAGUE = "".join(clitics("before_vague"))
 _FEMININE = _word("clitics", "feminine")
+# The clitics by their first letter, in CLITICS order: a token is tried only against those
+# it can start with (most tokens: none, or the few of one letter).
+_CLITICS_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _c in CLITICS:
+    _CLITICS_BY_INITIAL[_c[0]] = (*_CLITICS_BY_INITIAL.get(_c[0], ()), _c)
 
 
 @lru_cache(maxsize=65536)
 def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
     """The token and its forms with leading clitics (and optionally ال) removed."""
     forms = [token]
-    for c in CLITICS:
+    for c in _CLITICS_BY_INITIAL.get(token[:1], ()):
         if token.startswith(c) and len(token) - len(c) >= 2:
             rest = token[len(c) :]
             if c.endswith(ARTICLE) and not article:
@@ -43,7 +49,7 @@ def strip_clitics(token: str, *, article: bool = True) -> tuple[str, ...]:
                 forms.append(ARTICLE + rest)
     if article and token.startswith(ARTICLE) and len(token) > 4:
         forms.append(token[2:])
-    return tuple(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms)) if len(forms) > 1 else (token,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,9 @@ class TermSet:
     # dict per value of `article` (no tuple key to build on each lookup).
     _cache: tuple[dict[str, list[Term]], dict[str, list[Term]]] = field(
         default_factory=lambda: ({}, {}))
+    # The lengths of the stems (2 or more letters: a shorter one never matches), shortest
+    # first: a form's prefixes of those lengths only are looked up.
+    _stem_lens: tuple[int, ...] = ()
 
     def add(self, terms: list[Term]) -> None:
         self.terms.extend(terms)
@@ -128,6 +137,7 @@ class TermSet:
         for t in self.terms:
             index = self._stems if t.stem[0] else self._exact
             index.setdefault(t.tokens[0], []).append(t)
+        self._stem_lens = tuple(sorted({len(k) for k in self._stems if len(k) >= 2}))
 
     def _candidates(self, word: str, article: bool) -> list[Term]:
         cache = self._cache[article]
@@ -137,9 +147,10 @@ class TermSet:
         found: list[Term] = []
         for form in strip_clitics(word, article=article):
             found.extend(self._exact.get(form, ()))
-            if self._stems:
-                for n in range(2, len(form) + 1):
-                    found.extend(self._stems.get(form[:n], ()))
+            for n in self._stem_lens:
+                if n > len(form):
+                    break
+                found.extend(self._stems.get(form[:n], ()))
         found.sort(key=lambda t: -len(t.tokens))
         if len(cache) > 50_000:
             cache.clear()
@@ -237,7 +248,55 @@ class Lexicon:
         # so that its id stays its own), and each word's marks, cached (bounded).
         self._classes: dict[int, tuple[int, frozenset[str]]] = {}
         self._marks: dict[str, frozenset[int]] = {}
+        self._compile()
         self._currency_codes = {t.label for t in self.currencies.terms}
+
+    def _compile(self) -> None:
+        """All term sets in one index, built once (at load, so before a worker forks): a
+        word's first-token forms (at most a handful) are looked up in a dict of exact first
+        tokens and walked, prefix by prefix, through a dict of stem first tokens; each
+        entry holds the ids of the sets with such a term. A word never seen costs about as
+        much as a known one, instead of two `_candidates` calls per term set.
+
+        A term set's own `_candidates` (article=False) looks at a subset of the forms
+        article=True gives (see `strip_clitics`), so the forms with the article are
+        enough to tell whether either finds a term."""
+        exact: dict[str, set[int]] = {}
+        stems: dict[str, set[int]] = {}
+        for ts in self._sets:
+            for token in ts._exact:
+                exact.setdefault(token, set()).add(id(ts))
+            for token in ts._stems:
+                if len(token) >= 2:
+                    stems.setdefault(token, set()).add(id(ts))
+                    for n in range(2, len(token)):  # its prefixes: a trie, as a dict
+                        stems.setdefault(token[:n], set())
+        self._first_exact = {k: frozenset(v) for k, v in exact.items()}
+        # Every prefix (2 letters or more) of a stem first token -> the ids of the sets
+        # with that very stem (none for a mere prefix): a form's walk stops at the first
+        # prefix absent, most often its first two letters.
+        self._first_stems = {k: frozenset(v) for k, v in stems.items()}
+        self._vague_words = frozenset(self.vague)
+        # `word_number` finds a number word only as the end of a token (after a clitic or
+        # none): a token ending in none of them is no number word, told in a few lookups.
+        # (tests/test_lexicon_index.py checks this against word_number itself.)
+        number_words = {w for table in (numbers.MULTIPLIERS, numbers.DUALS, numbers.DOZENS,
+                                        numbers.UNITS, numbers.TENS, numbers.HUNDREDS,
+                                        numbers.FRACTIONS) for w in table if len(w) >= 2}
+        self._number_words = frozenset(number_words)
+        self._number_word_lens = tuple(sorted({len(w) for w in number_words}))
+        self._number_word_ends = frozenset(w[-2:] for w in number_words)
+
+    def _may_be_number_word(self, word: str) -> bool:
+        if word[-2:] not in self._number_word_ends:  # most words: one lookup
+            return False
+        tails = self._number_words
+        for n in self._number_word_lens:
+            if n > len(word):
+                return False
+            if word[-n:] in tails:
+                return True
+        return False
 
     def word_class(self, vocab: frozenset[str]) -> int:
         """The mark `word_marks` gives the words of `vocab` (a set that never changes, such
@@ -254,10 +313,21 @@ class Lexicon:
         mark of each registered word class the word is in."""
         marks = self._marks.get(word)
         if marks is None:
-            found = {id(ts) for ts in self._sets
-                     if ts._candidates(word, True) or ts._candidates(word, False)}
-            if (is_digit_word(word) or word_number(word) is not None or word in self.vague
-                    or (word[:1] in _BEFORE_VAGUE and word[1:] in self.vague)):
+            found: set[int] = set()
+            exact, stems = self._first_exact, self._first_stems
+            for form in strip_clitics(word):
+                ids = exact.get(form)
+                if ids is not None:
+                    found.update(ids)
+                for n in range(2, len(form) + 1):
+                    ids = stems.get(form[:n])
+                    if ids is None:
+                        break
+                    found.update(ids)
+            vague = self._vague_words
+            if (is_digit_word(word) or word in vague
+                    or (word[:1] in _BEFORE_VAGUE and word[1:] in vague)
+                    or (self._may_be_number_word(word) and word_number(word) is not None)):
                 found.add(NUMERIC)
             found.update(mark for mark, vocab in self._classes.values() if word in vocab)
             if len(self._marks) > 200_000:
