@@ -161,3 +161,13 @@ def test_a_word_estimate_stands_until_a_figure_comes(redis_client: redis.Redis) 
     assert current_of(words) == "عشرات"  # only a word: the word stands
     assert current_of(figure) == "31"
     assert current_of(later_words) == "31"  # a word never takes over from a figure
+
+
+def test_a_day_and_its_running_total_in_one_article_do_not_meet(redis_client: redis.Redis
+                                                                ) -> None:
+    one = art("g", 0, "قتلى برصاص الجيش الإسرائيلي في غزة", "قتل أربعة فلسطينيين برصاص الجيش "
+              "الإسرائيلي شرق مدينة غزة الجمعة. وقالت وزارة الصحة إن عدد القتلى في مدينة غزة "
+              "منذ بدء الاحتجاجات ارتفع إلى 40 فلسطينيا.")
+    claims = [as_series(c) for c in extract_claims(one) if c.event == "killed"]
+    assert [c.series for c in claims] == [False, True]  # a day's toll, then the running total
+    assert alerts(redis_client, "inc-day-total", [one]) == set()

@@ -227,6 +227,9 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
     series, also any earlier point, and earlier figures of its story, within months. A
     one-incident figure never meets a series point (a day's toll is no running total)."""
     gap = _gap_seconds(p, c)
+    if (p.article_id, p.version) == (c.article_id, c.version) \
+            and not _may_meet_in_article(p, c):
+        return None  # "4 killed today, 40 since the protests began": one article, no dispute
     if c.series and gap <= SERIES_DAYS * 86400:
         if p.series:
             return {"series": True}
@@ -238,9 +241,6 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
             return tie.evidence()
         return None
     if p.series or c.series or gap > LINK_WINDOW_DAYS * 86400:
-        return None
-    if (p.article_id, p.version) == (c.article_id, c.version) \
-            and not _may_meet_in_article(p, c):
         return None
     tie = ties(p, c, wp, wc)
     return tie.evidence() if tie is not None else None
