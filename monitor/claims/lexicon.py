@@ -365,6 +365,12 @@ class Lexicon:
         return self._currency_codes
 
 
+def term_set(entries: list[Any], label: str) -> TermSet:
+    """A term set of a data file's list, normalised and indexed as the lexicons are (for the
+    stages that keep words of their own in config/: counted.yaml, incidents.yaml)."""
+    return _set(_terms(entries, label))
+
+
 def _set(*groups: list[Term]) -> TermSet:
     ts = TermSet()
     for g in groups:

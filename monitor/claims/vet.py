@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from monitor.claims.lexicon import Lexicon, TermSet, _terms
+from monitor.claims.lexicon import Lexicon, TermSet, term_set
 from monitor.claims.normalize import normalize
 from monitor.models import Article, Claim
 
@@ -46,9 +46,7 @@ def load_counted(config_dir: str) -> Counted:
     data = yaml.safe_load((Path(config_dir) / "counted.yaml").read_text(encoding="utf-8"))
 
     def ts(name: str) -> TermSet:
-        s = TermSet()
-        s.add(_terms(data.get(name) or [], name))
-        return s
+        return term_set(data.get(name) or [], name)
 
     return Counted(ts("model_words"), ts("not_count_before"), ts("not_count_after"),
                    ts("objects"), ts("not_count_words"), ts("aid_words"))

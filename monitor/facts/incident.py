@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from monitor.claims.lexicon import TermSet, _terms
+from monitor.claims.lexicon import TermSet, term_set
 from monitor.claims.normalize import normalize, normalize_term
 from monitor.facts.story import cosine
 from monitor.models import Claim, ClaimRecord
@@ -57,9 +57,7 @@ _CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
 @lru_cache(maxsize=4)
 def _series_cues(config_dir: str) -> TermSet:
     data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
-    ts = TermSet()
-    ts.add(_terms(data.get("series_cues") or [], "series"))
-    return ts
+    return term_set(data.get("series_cues") or [], "series")
 
 
 def _config_dir() -> str:
