@@ -104,3 +104,18 @@ def test_a_wrong_registry_entry_says_what_to_fix() -> None:
         load_events({"killed": {"kind": "sometimes"}})
     with pytest.raises(ValueError, match=r"events\.killed"):
         load_events({"killed": {"kind": "running", "is": ["dead"]}})
+
+
+def test_a_country_narrows_to_the_province_the_article_is_about() -> None:
+    """"29 فلسطينيا … في فلسطين" in a story of Gaza's border protests is Gaza's toll: the
+    outlet naming Gaza in the figure's sentence and the one not are one incident's key. An
+    article about two provinces of the country keeps the country."""
+    gaza = ("تظاهر آلاف الفلسطينيين قرب السياج الحدودي في قطاع غزة الجمعة. وقالت وزارة الصحة "
+            "في غزة إن الحصيلة ارتفعت. وقالت المدعية العامة في بيان عقب مقتل 29 فلسطينيا "
+            "برصاص القوات الإسرائيلية في فلسطين إن أي جريمة جديدة قد تخضع للتحقيق.")
+    keys = {c.fact_key for c in extract_claims(Article(id="g", title="احتجاجات غزة",
+                                                       text=gaza))}
+    assert "killed:person:ps.gaza:total" in keys
+    both = gaza.replace("وقالت وزارة الصحة في غزة", "وقالت وزارة الصحة في نابلس والخليل")
+    keys = {c.fact_key for c in extract_claims(Article(id="g2", title="احتجاجات", text=both))}
+    assert "killed:person:ps:total" in keys

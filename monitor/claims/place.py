@@ -116,7 +116,46 @@ def _destination(doc: Doc, a: int, b: int) -> str | None:
 
 
 def location_of(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool]:
-    """The place the figure is about, and whether its own sentence names it."""
+    """The place the figure is about, and whether its own sentence names it.
+
+    A country is narrowed to the province the article is about ("29 فلسطينيا" in a story
+    of Gaza's border protests is Gaza's toll): the same incident told by two outlets, one
+    naming the province in the figure's sentence and one not, is one incident's key."""
+    place, stated = _location(doc, m, event)
+    if place is not None and "." not in place and not place.startswith("~"):
+        return _focus(doc).get(place, place), stated
+    return place, stated
+
+
+# A province is what an article is about when it names it this often, and at least twice as
+# often as any other province of the same country.
+FOCUS_MENTIONS = 2
+
+
+def _focus(doc: Doc) -> dict[str, str]:
+    """country id -> the province (a key's level) the whole article is about, if one."""
+    found: dict[str, str] = doc.once(("focus",), lambda: _find_focus(doc))
+    return found
+
+
+def _find_focus(doc: Doc) -> dict[str, str]:
+    counts: dict[str, dict[str, int]] = {}
+    for _, place_id, _ in _place_mentions(doc, 0, len(doc.words)):
+        parts = place_id.split(".")
+        if len(parts) < 2:
+            continue
+        by = counts.setdefault(parts[0], {})
+        by[".".join(parts[:2])] = by.get(".".join(parts[:2]), 0) + 1
+    out = {}
+    for country, by in counts.items():
+        ranked = sorted(by.values(), reverse=True)
+        top = max(by, key=lambda k: (by[k], k))
+        if ranked[0] >= FOCUS_MENTIONS and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1]):
+            out[country] = top
+    return out
+
+
+def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool]:
     a, b = sentence_range(doc, m.first)
     if event == "transferred":
         # Where they were taken: after the figure, or in the clause a count's head opens
