@@ -171,3 +171,38 @@ def test_a_day_and_its_running_total_in_one_article_do_not_meet(redis_client: re
     claims = [as_series(c) for c in extract_claims(one) if c.event == "killed"]
     assert [c.series for c in claims] == [False, True]  # a day's toll, then the running total
     assert alerts(redis_client, "inc-day-total", [one]) == set()
+
+
+CRASH_1 = ("تحطم طائرة عسكرية في الجزائر", "نقلت وسائل إعلام محلية عن الدفاع المدني مقتل 180 "
+           "شخصا على الأقل في تحطم طائرة عسكرية قرب مطار بوفاريك في الجزائر.")
+CRASH_2 = ("مقتل 257 شخصا في تحطم طائرة عسكرية بالجزائر", "أعلنت وزارة الدفاع الجزائرية مقتل "
+           "257 شخصا في تحطم الطائرة العسكرية قرب مطار بوفاريك في الجزائر.")
+
+
+def test_a_toll_well_beyond_an_earlier_floor_is_an_update(redis_client: redis.Redis) -> None:
+    """"at least 180" in the morning, 257 by noon (the Algerian crash of April 2018): the
+    floor was what had been counted; "more than 900" and 912 still agree."""
+    got = alerts(redis_client, "inc-floor",
+                 [art("f24", 0, *CRASH_1), art("sky", 1.5, *CRASH_2)])
+    assert got == {("f24", "sky", "updates")}
+    near = (CRASH_2[0].replace("257", "190"), CRASH_2[1].replace("257", "190"))
+    assert alerts(redis_client, "inc-floor-near",
+                  [art("f24", 0, *CRASH_1), art("sky", 1.5, *near)]) == set()
+
+
+GAZA_1 = ("مقتل فلسطينيين على حدود غزة", "قالت وزارة الصحة في غزة إن 31 فلسطينيا قتلوا برصاص "
+          "القوات الإسرائيلية على حدود قطاع غزة منذ بدء الاحتجاجات.")
+GAZA_2 = ("احتجاجات غزة", "وقتل ما لا يقل عن تسعة فلسطينيين بالرصاص في احتجاجات نهاية "
+          "الأسبوع على حدود قطاع غزة.")
+GAZA_3 = ("المحكمة الجنائية تحذر بشأن غزة", "قالت المدعية العامة في بيان عقب مقتل 24 "
+          "فلسطينيا برصاص القوات الإسرائيلية على حدود قطاع غزة إن أي جريمة جديدة قد تخضع "
+          "للتحقيق.")
+
+
+def test_a_stated_count_is_held_to_the_last_stated_count_not_a_bound_between(
+        redis_client: redis.Redis) -> None:
+    """31 killed, then "at least nine", then 24: the 24 disagrees with the 31; the bound
+    that came between says nothing against it."""
+    got = alerts(redis_client, "inc-firm", [art("a", 0, *GAZA_1), art("b", 3, *GAZA_2),
+                                            art("c", 6, *GAZA_3)])
+    assert ("a", "c", "contradicts") in got

@@ -152,6 +152,11 @@ def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: fl
             # count is now known to be beyond what was reported: the figure moved.
             return Decision("updates", current,
                             "a later report puts the minimum above the previous figure", True)
+        if _beyond_floor(new, current, tolerance):
+            # "أكثر من 180 قتيلا" in the morning, "257" by noon: a toll's floor is what was
+            # counted so far, and a count well beyond it is the toll moving on.
+            return Decision("updates", current,
+                            "a later report counts well beyond the floor reported", True)
         # The latest source stating the figure at least as precisely speaks for it now: a
         # later disagreement is with that source.
         return Decision("confirms", current, "figures agree",
@@ -246,12 +251,20 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
     return tie.evidence() if tie is not None else None
 
 
+def firm(c: ClaimRecord) -> bool:
+    """A figure that states the count: not a word estimate, a sum of parts, or a bound."""
+    return not c.vague and c.derived is None and c.low is not None and c.high is not None
+
+
 def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int,
                   since: ClaimRecord | None = None) -> tuple[list[Settled], ClaimRecord | None]:
     """`settle` for a fact of incidents: each claim is decided against the latest earlier
-    claim it may meet (`may_meet`), or is new. A verdict depends only on the claims before
-    it that it may meet, never on other verdicts, so the store settles the window around a
-    claim (and the fact's series points), not the history. With `since`, only the claims a
+    claim it may meet (`may_meet`), or is new; a figure that states its count is held to
+    the latest that states one too, when one does, not to a bound or a word estimate that
+    came between ("at least 9" after 30 says nothing against a later 29). A verdict
+    depends only on the claims before it that it may meet, never on other verdicts, so the
+    store settles the window around a claim (and the fact's series points), not the
+    history. With `since`, only the claims a
     claim arriving at `since` can change are decided: those after it, within its window or
     points of a series."""
     ordered = sorted(claims, key=order)
@@ -270,10 +283,11 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
             continue
         anchor, evidence = None, None
         for j in range(i - 1, -1, -1):
-            evidence = may_meet(ordered[j], c, words_of(j), words_of(i))
-            if evidence is not None:
-                anchor = ordered[j]
-                break
+            found = may_meet(ordered[j], c, words_of(j), words_of(i))
+            if found is not None and (anchor is None or firm(ordered[j])):
+                anchor, evidence = ordered[j], found
+                if firm(anchor) or not firm(c):
+                    break
         if anchor is None:
             d = Decision("new", None, "no earlier report of this incident", True)
         else:
@@ -297,6 +311,18 @@ def _raises_floor(new: ClaimRecord, current: ClaimRecord) -> bool:
         return False
     stated = current.high if current.high is not None else current.low
     return stated is not None and new.low > stated
+
+
+def _beyond_floor(new: ClaimRecord, current: ClaimRecord, tolerance: float) -> bool:
+    """`new`, a toll's figure from another article, lies beyond the tolerance above the floor
+    `current` stated ("more than 900" and 912 still agree)."""
+    if new.event not in _events().outcome or new.article_id == current.article_id:
+        return False
+    if current.high is not None or current.low is None or current.vague or new.vague:
+        return False
+    if new.low is None or new.high is None:
+        return False
+    return new.low > current.low * (1 + tolerance) and when(new)[1] > when(current)[1]
 
 
 def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) -> str | None:
