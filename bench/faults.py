@@ -87,6 +87,32 @@ def load_articles() -> list[dict[str, Any]]:
     return out
 
 
+def laps(articles: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """n articles: the corpus, then again as later laps when the stream outlasts it.
+
+    Two months of news are ~5,700 distinct texts, five minutes at 20/s. Lap k republishes
+    each article k x 61 days later under a new id and URL, with a closing line naming the
+    lap so its text (and so its content hash) is new: it is processed, not dropped as a
+    duplicate, and its claims meet the earlier laps' facts as a later month's would.
+    """
+    from datetime import datetime, timedelta
+
+    out: list[dict[str, Any]] = []
+    k = 0
+    while len(out) < n:
+        for a in articles[: n - len(out)]:
+            if k == 0:
+                out.append(a)
+                continue
+            pub = datetime.fromisoformat(a["published"]) + timedelta(days=61 * k)
+            out.append({**a, "id": f"{a['id']}~lap{k}",
+                        "url": f"{a['url'] or ''}#lap{k}",
+                        "published": pub.isoformat(),
+                        "text": f"{a['text']}\n(lap {k})"})
+        k += 1
+    return out
+
+
 class Stream:
     """F feeds; article i is released at start + i / rate, to feed i % F."""
 
@@ -227,7 +253,7 @@ def scenario(name: str, args: argparse.Namespace, articles: list[dict[str, Any]]
     server = EmbeddedRedis(port=free_port(), appendonly=True, workdir=data,
                            _own_workdir=False).start()
     receiver = Receiver().up()
-    stream = Stream(articles[: int(args.rate * args.duration)], args.rate)
+    stream = Stream(laps(articles, int(args.rate * args.duration)), args.rate)
     (tmp / "feeds.yaml").write_text("feeds:\n" + "".join(
         f"  - {{name: f{i}, url: '{stream.base}/f{i}.xml', interval: 10}}\n"
         for i in range(FEEDS)), encoding="utf-8")
