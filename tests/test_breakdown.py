@@ -44,3 +44,33 @@ def test_a_part_of_the_figure_before_it_is_never_summed_into_a_total() -> None:
     art = Article(id="p", outlet="o", text="قالت المنظمة إن شركاءها في المجتمع السوري الطبي "
                   "أفادوا بأن 70 شخصا قتلوا بينهم 43 ظهرت عليهم أعراض التسمم في دوما.")
     assert not [c for c in extract_claims(art) if c.derived]
+
+
+def _facts(text: str) -> dict[str, str | None]:
+    from monitor.facts.identity import fact_of
+
+    return {c.text: (str(fact_of(c)) if fact_of(c) else None)
+            for c in extract_claims(_article(text)) if c.derived is None}
+
+
+def test_parts_are_never_facts_of_their_own() -> None:
+    """Issue 11 point 3, in the shapes real news wrote them: a part is never held against
+    its total, another part, or another outlet's count."""
+    got = _facts("وقال مدير مكتب إعلام المفوضية إن من بين القتلى ثلاثة موظفين وأربعة من قوات "
+                 "الأمن المحلية في ليبيا.")
+    assert got == {"ثلاثة": None, "وأربعة": None}
+    got = _facts("وأكدت المصادر أن أكثر من 445 فلسطينيا أصيبوا بجروح في غزة، منها 174 إصابة "
+                 "وصلت للمستشفيات، و271 إصابة تم علاجها في النقاط الطبية.")
+    assert got["أكثر من 445"] == "injured:person:ps.gaza:total"
+    assert got["174"] is None and got["271"] is None
+
+
+def test_a_sentence_listing_figures_of_one_key_lists_parts() -> None:
+    """Sentences by term ("بالسجن المؤبد على 53، وبالسجن 15 عاما على ثلاثة…") are parts of
+    the 115 sentenced; two figures of one key ("64 في الولاية و43 في المنطقة") are not."""
+    got = _facts("وقالت المحكمة في البحرين إنها قضت بالسجن المؤبد على 53 متهما، وبالسجن 15 عاما "
+                 "على ثلاثة متهمين، وبالسجن 7 سنوات على 15 متهما، وبالسجن 5 سنوات على 37 "
+                 "متهما.")
+    assert got and all(v is None for v in got.values()), got
+    got = _facts("وتوفي 64 شخصا في ولاية أوتار براديش في الهند، وتوفي 43 شخصا في منطقة أغرا.")
+    assert sum(v is not None for v in got.values()) == 2, got

@@ -4,17 +4,18 @@ place, time, source), and the claims a breakdown stands for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from monitor.claims.attribution import speaker_of
 from monitor.claims.counted import PERSON_CLASSES, count_head, entity_of, event_of
 from monitor.claims.doc import Doc, Mention, before_in_sentence, has, in_sentence, sentence_range
 from monitor.claims.events import EventRegistry
+from monitor.claims.normalize import normalize_term
 from monitor.claims.place import location_of
 from monitor.claims.qualifiers import qualifier
 from monitor.claims.when import is_daily, time_of
-from monitor.claims.words import word, word_set
+from monitor.claims.words import ordered, word, word_set
 from monitor.facts.identity import FactKey, breakdown_key, fact_of, key_of, part_key
 from monitor.facts.identity import scope as key_scope
 from monitor.models import Claim
@@ -28,6 +29,9 @@ _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
 # The words of config/lexicon/assemble.yaml.
 _SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (ومنهم)
+_SUBSET_PHRASES = [tuple(normalize_term(w) for w in p.split())
+                   for p in ordered("assemble", "subset_phrases")]
+_ENUMERATION = int(word("assemble", "enumeration"))
 _REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
 _THESE = word_set("assemble", "these")
 
@@ -55,6 +59,68 @@ class Reading:
     scope: str = "total"
     time: str | None = None
     fact_key: str | None = None
+
+
+def _after_subset_cue(doc: Doc, m: Mention) -> bool:
+    """"بينهم 43", "من بين القتلى اثنان", "منها 174": the figure is a part."""
+    if m.first < 1:
+        return False
+    w = doc.words
+    if w[m.first - 1] in _SUBSET_CUES:
+        return True
+    for p in _SUBSET_PHRASES:
+        at = m.first - len(p)
+        if at >= 0 and w[at + 1:m.first] == list(p[1:]) \
+                and w[at] in (p[0], "و" + p[0]):  # "ومنها"
+            return True
+    return False
+
+
+def _as_part(c: Claim, key: FactKey) -> Claim:
+    part = replace(key, thing=f"{key.thing.split('.')[0]}.part", scope="total")
+    return c.model_copy(update={"entity": f"{(c.entity or key.thing).split('.')[0]}.part",
+                                "fact_key": str(part), "scope": "total", "time": None})
+
+
+# Between a part and the next figure of its list: "ثلاثة موظفين وأربعة", "174 إصابة …، و271".
+_LIST_GAP = 40
+
+
+def _listed_after_part(text: str, prev: Claim, c: Claim) -> bool:
+    """`c` continues a list a part opened: "و" joins it to the part, in one sentence."""
+    if prev.sentence != c.sentence or not (prev.fact_key or "").split(":")[1:2] \
+            or not prev.fact_key.split(":")[1].endswith(".part"):  # type: ignore[union-attr]
+        return False
+    between = text[prev.end:c.start]
+    if len(between) > _LIST_GAP or "." in between:
+        return False
+    return c.text.startswith("و") or any(w.startswith("و") for w in between.split()[-1:])
+
+
+def enumerated_parts(claims: list[Claim], text: str = "") -> list[Claim]:
+    """A sentence that lists several figures of one key lists parts of a count (sentences
+    by term, injuries by severity), and a figure "و" joins to a part is the next part:
+    each is a part, never held against a total or another outlet's figure as if it were
+    the count."""
+    claims = list(claims)
+    for i in range(1, len(claims)):
+        key = fact_of(claims[i])
+        if key is not None and not claims[i].vague and text \
+                and _listed_after_part(text, claims[i - 1], claims[i]):
+            claims[i] = _as_part(claims[i], key)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, c in enumerate(claims):
+        key = fact_of(c)
+        if key is None or c.vague or c.derived or "." in key.thing:
+            continue
+        groups.setdefault((c.sentence, str(key)), []).append(i)
+    out = list(claims)
+    for (_, key_text), at in groups.items():
+        if len(at) < _ENUMERATION:
+            continue
+        for i in at:
+            out[i] = _as_part(claims[i], FactKey.parse(key_text))
+    return out
 
 
 def breakdown_totals(claims: list[Claim]) -> list[Claim]:
@@ -193,7 +259,7 @@ def _identify(doc: Doc, m: Mention, r: Reading, earlier: list[Claim]) -> None:
         r.scope, r.time, r.fact_key = ref.scope, ref.time, ref.fact_key
         r.modality = "count"
         return
-    if m.first >= 1 and doc.words[m.first - 1] in _SUBSET_CUES and not m.vague and r.entity:
+    if _after_subset_cue(doc, m) and not m.vague and r.entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         r.entity = f"{r.entity.split('.')[0]}.part"
         r.scope, r.time = "total", None

@@ -10,7 +10,7 @@ Lexicons come from config/ (see monitor/claims/lexicon.py).
 
 from __future__ import annotations
 
-from monitor.claims.assemble import breakdown_totals, claim_of
+from monitor.claims.assemble import breakdown_totals, claim_of, enumerated_parts
 from monitor.claims.doc import build_doc
 from monitor.claims.lexicon import Lexicon
 from monitor.claims.mentions import find_mentions
@@ -27,7 +27,7 @@ def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
         claim = claim_of(doc, m, claims)
         if claim is not None:
             claims.append(claim)
-    claims = vet(article, claims, doc.lex)
+    claims = enumerated_parts(vet(article, claims, doc.lex), doc.norm.original)
     return claims + breakdown_totals(claims)
 
 

@@ -113,7 +113,13 @@ def breakdown_key(parent: str | None, *, event: str | None, part: str, scope: st
 
 def fact_of(claim: Claim) -> FactKey | None:
     """The fact a claim is recorded under, or None: only counts of what happened become
-    facts (a plan or a hypothesis keeps its key, for reading, but is no fact)."""
+    facts (a plan or a hypothesis keeps its key, for reading, but is no fact, and so does
+    a part of a count)."""
     if not claim.fact_key or claim.modality != "count":
         return None
-    return FactKey.parse(claim.fact_key)
+    key = FactKey.parse(claim.fact_key)
+    if key.thing.endswith(".part"):
+        # "بينهم 43", "منها 174", a listed sentence term: a part of a count, never held
+        # against its total, another part, or another outlet's count as if it were one.
+        return None
+    return key
