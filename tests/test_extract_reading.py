@@ -41,3 +41,23 @@ def test_vague_quantities_are_facts_so_a_figure_can_meet_them() -> None:
     (c,) = claims("أسفرت المواجهات عن إصابة مئات المتظاهرين قرب السياج الحدودي شرقي غزة.")
     assert c.vague and (c.low, c.high) == (200, 999)
     assert c.event == "injured" and c.fact_key is not None
+
+
+def test_a_trigger_opening_the_next_item_is_not_the_figures() -> None:
+    """Real tolls read as injured: "قتل أكثر من 50 فلسطينيا وجرح الآلاف", "ارتفع عدد
+    القتلى إلى 58 والجرحى إلى 2771", "قتل …، 60 شخصا على الأقل، وأصيب أكثر من 1000"."""
+    from monitor.claims.extract import extract_claims
+    from monitor.models import Article
+
+    def events(text: str) -> list[tuple[str, str | None]]:
+        return [(c.text, c.event) for c in extract_claims(Article(id="t", text=text))]
+
+    assert events("ومنذ بدء الاحتجاجات قتل أكثر من 50 فلسطينيا وجرح الآلاف في غزة.")[0] \
+        == ("أكثر من 50", "killed")
+    assert events("وقالت الوزارة إن عدد القتلى في غزة ارتفع إلى 58 والجرحى إلى 2771.") \
+        == [("58", "killed"), ("2771", "injured")]
+    got = events("وقد قتل فيما يشتبه بأنه هجوم كيمياوي وقع في وقت متأخر من يوم السبت، 60 "
+                 "شخصا على الأقل، وأصيب أكثر من 1000 شخص آخر في دوما.")
+    assert got[:2] == [("60", "killed"), ("أكثر من 1000", "injured")]
+    # "وفاة" is a word of its own, not "و" + something.
+    assert events("وأسفر الهجوم عن وفاة 12 شخصا في بغداد.") == [("12", "killed")]

@@ -12,6 +12,7 @@ from monitor.claims.doc import (
     nearest_cost,
     sentence_range,
 )
+from monitor.claims.lexicon import TermSet
 from monitor.claims.qualifiers import COUNT_NOUNS
 from monitor.claims.words import word, word_set
 
@@ -186,6 +187,8 @@ def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
     if right_after is None:
         right_after = doc.match(lex.event_nouns, m.last + 1) \
             if m.last + 1 < len(doc.words) else None
+    if right_after is not None and _coordinated(doc, lex.event_nouns, m.last + 1):
+        right_after = None  # "ارتفع عدد القتلى إلى 58 والجرحى إلى 2771": the next item
     # Nouns that name an outcome (قتلى، جرحى، مفقودون) decide the event when they directly
     # follow the figure; status nouns (لاجئ، نازح) do not: "رحّلت 600 لاجئ" is a transfer.
     if right_after is not None and right_after.label in lex.registry.outcome:
@@ -200,6 +203,16 @@ def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
         noun = nearest_cost(doc, lex.event_nouns, m, before=4, after=3)
         if noun is not None and (verb is None or noun[0] + NOUN_PENALTY < verb[0]):
             verb = noun
+    if verb is not None and verb[2] > m.last and (
+            _coordinated(doc, lex.events, verb[2]) or _coordinated(doc, lex.event_nouns, verb[2])
+            or doc.breaks_between(m.last, verb[2]) > 0):
+        # "قتل أكثر من 50 فلسطينيا وجرح الآلاف", "قتل … 60 شخصا على الأقل، وأصيب أكثر
+        # من 1000": a trigger opening the next clause is the next item's, not this
+        # figure's, when a word before the figure in its sentence says what happened.
+        back = nearest_cost(doc, lex.events, m, before=20, after=0, skip=places) \
+            or nearest_cost(doc, lex.event_nouns, m, before=20, after=0)
+        if back is not None:
+            verb = back
     if verb is None:
         return _by_entity(doc, m, entity)
     event = verb[1].label
@@ -213,6 +226,15 @@ def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
             and in_sentence(doc, lex.events, m) and _aid_context(doc, m):
         return "funding"
     return event
+
+
+def _coordinated(doc: Doc, ts: TermSet, k: int) -> bool:
+    """Token k is "و" glued to a word of `ts` ("وأصيب", "والجرحى"): it opens the next
+    item of a list, not a word of the figure before it ("وفاة" is a word of its own)."""
+    if k >= len(doc.words):
+        return False
+    w = doc.words[k]
+    return w[:1] == "و" and len(w) > 2 and ts.match([w[1:]], 0) is not None
 
 
 # "تمكّن", also with و glued on ("وتمكن").
