@@ -1,0 +1,71 @@
+"""Reading gaps of issue 11 (point 6): compounds opened by a dual, the dual of thousand, and
+negated comparatives. Sentences written for this project in newswire style."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.claims.extract import extract_claims
+from monitor.models import Article, Claim
+from tests.test_numbers import values
+
+
+def claims(text: str) -> list[Claim]:
+    return extract_claims(Article(id="t", text=text))
+
+
+def only(text: str) -> Claim:
+    (c,) = [c for c in claims(text) if not c.vague and c.derived is None]
+    return c
+
+
+# --- 1. A dual of a large unit, و, and a smaller number: one number ---------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("مليارين وخمسمائة مليون", [2.5e9]),
+        ("مليونين و300 ألف", [2.3e6]),
+        ("ملياران و700 مليون", [2.7e9]),
+        ("مليوني و250 ألف", [2.25e6]),
+        ("ألفين وخمسمائة", [2500]),
+        ("ألفان ومئتان", [2200]),
+        ("مليار و200 مليون", [1.2e9]),
+        ("3 آلاف و500", [3500]),
+        # The dual is the compound's multiplier: one as large after it is a second number.
+        ("ألفين و300 ألف", [2000, 300_000]),
+        ("مليونين و3 ملايين", [2e6, 3e6]),
+        # ألفا / مليونا before و is the accusative singular (ألفاً ومئتين = 1200), not the
+        # dual construct (ألفا جندي = 2000), which needs its noun right after.
+        ("ألفا وخمسمائة", [1500]),
+        ("مليونا و762 ألفا و762", [1_762_762]),
+        ("ألفا جندي", [2000]),
+        ("مليونا شخص", [2e6]),
+    ],
+)
+def test_dual_compounds_are_one_number(text: str, expected: list[float]) -> None:
+    assert values(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "unit"),
+    [
+        ("قدمت السعودية مليارين وخمسمائة مليون دولار للمساعدات الإنسانية في اليمن.",
+         "مليارين وخمسمائة مليون دولار", 2.5e9, "USD"),
+        # Offsets into the original text: the diacritics are not in the normalised text.
+        ("تعهّدت الدول المانحة بتقديم مليارَين وخمسمائة مليون دولار لإعادة الإعمار.",
+         "مليارَين وخمسمائة مليون دولار", 2.5e9, "USD"),
+        ("نزح مليونين و300 ألف شخص من منازلهم منذ بداية المعارك.",
+         "مليونين و300 ألف", 2.3e6, "person"),
+        ("قتل ألفين وخمسمائة شخص في المعارك.", "ألفين وخمسمائة", 2500, "person"),
+        ("قتل ألفان ومئتان من المدنيين منذ بداية الحرب.", "ألفان ومئتان", 2200, "person"),
+        ("قدمت الحكومة مليار و200 مليون دولار للنازحين.", "مليار و200 مليون دولار", 1.2e9,
+         "USD"),
+        ("اعتقلت الشرطة 3 آلاف و500 شخص.", "3 آلاف و500", 3500, "person"),
+    ],
+)
+def test_a_compound_is_one_claim_over_its_whole_span(text: str, span: str, low: float,
+                                                     unit: str) -> None:
+    c = only(text)
+    assert (c.low, c.high, c.unit) == (pytest.approx(low), pytest.approx(low), unit)
+    assert c.text == span and text[c.start:c.end] == span
