@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.claims.extract import extract_claims
+from monitor.claims.extract import all_numbers, extract_claims
 from monitor.models import Article, Claim
 from tests.test_numbers import values
 
@@ -69,3 +69,77 @@ def test_a_compound_is_one_claim_over_its_whole_span(text: str, span: str, low: 
     c = only(text)
     assert (c.low, c.high, c.unit) == (pytest.approx(low), pytest.approx(low), unit)
     assert c.text == span and text[c.start:c.end] == span
+
+
+# --- 2. The dual of thousand is 2000, never a year ----------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("قتل ألفان من المدنيين في القصف.", "ألفان"),
+        ("اعتقل ألفا شخص خلال الاحتجاجات.", "ألفا"),
+        ("قتل نحو ألفي شخص في الزلزال.", "نحو ألفي"),
+        ("وصل ألفان إلى المخيم خلال الأسبوع الماضي.", "ألفان"),
+        ("وقالت الوزارة إن عدد القتلى بلغ ألفين.", "ألفين"),
+        ("أصيب الفين في الاشتباكات.", "الفين"),
+        ("قتل 60 فلسطينيا وأصيب ألفين بجروح.", "ألفين"),
+        ("قررت واشنطن سحب ألفين من القوات الأمريكية.", "ألفين"),
+    ],
+)
+def test_the_dual_of_thousand_is_a_count_of_2000(text: str, span: str) -> None:
+    (c,) = [c for c in claims(text) if c.low == 2000 or c.high == 2000]
+    assert c.text == span
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("تبرع رجل أعمال بألفي دولار للمستشفى.", "USD"),
+        ("تبرع رجل أعمال بـ2000 دولار للمستشفى.", "USD"),
+        ("قطع اللاجئون ألفي كيلومتر سيرا على الأقدام.", "km"),
+        ("ارتفعت الأسعار بنسبة 2000 في المئة.", "percent"),
+        ("ارتفعت الأسعار بنسبة ألفين في المئة.", "percent"),
+    ],
+)
+def test_a_year_sized_amount_with_a_unit_is_no_year(text: str, unit: str) -> None:
+    c = only(text)
+    assert (c.low, c.unit) == (2000, unit)
+
+
+def test_a_year_sized_figure_before_of_and_a_counted_noun_is_a_count() -> None:
+    c = only("قتل 2000 من المدنيين في القصف.")
+    assert (c.low, c.entity) == (2000, "person")
+
+
+def test_a_range_may_open_with_the_dual_of_thousand() -> None:
+    c = only("نزح ما بين ألفين وثلاثة آلاف شخص من القرية.")
+    assert (c.low, c.high) == (2000, 3000)
+
+
+def test_thousand_in_the_accusative_before_of_is_a_thousand() -> None:
+    # ألفاً من المحتجين: the dual construct never takes من.
+    c = only("اعتقلت الشرطة ألفا من المحتجين.")
+    assert c.low == 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The dual's construct forms are names too; the van (ال + فان) is spelled as ألفان.
+        "وحضر القمة رئيس غينيا ألفا كوندي.",
+        "وكتب على تويتر: تأثرت كثيرا بوفاة الصغير ألفي.",
+        "وفتح السائق النار بعد أن ترجل من سيارة الفان التي نفذ بها الهجوم.",
+        "وتشمل الخطة مستوطنات أرئيل ومعاليه أدوميم وألفي مناشيه.",
+    ],
+)
+def test_names_spelled_like_the_dual_of_thousand_are_no_figures(text: str) -> None:
+    assert [c.low for c in claims(text)] == []
+
+
+def test_a_year_in_words_stays_a_year() -> None:
+    first = "في عام ألفين قتل 5 أشخاص في الحادث."
+    assert [c.low for c in claims(first)] == [5]
+    for text, span in [(first, "ألفين"), ("منذ عام ألفين وثمانية", "ألفين وثمانية"),
+                       ("وقع الاتفاق في الفين وخمسة عشر.", "الفين وخمسة عشر")]:
+        kinds = {n["text"]: n["kind"] for n in all_numbers(Article(id="t", text=text))}
+        assert kinds[span] == "year"
