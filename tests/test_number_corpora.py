@@ -103,3 +103,31 @@ def test_other_kinds_are_reported(corpus: tuple[list[dict[str, Any]], dict[str, 
     for label in sorted(tally):
         REPORTS.append(f"number corpora, {label}: {hits[label]}/{tally[label]} (reported only)")
     assert sum(tally.values()) > 0
+
+
+
+
+def _in_words(text: str) -> bool:
+    return not any(c.isdigit() for c in text)
+
+
+def test_the_dual_of_thousand_is_a_count_not_a_year(
+        corpus: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+    """Year-sized numbers in words that the corpora give as amounts: the dual of thousand
+    (الفان, ألفين, ألفا جندي, قرابة ألفي شخص) and amounts with a unit (ألفان وتسعة في المائة)
+    are counts, not years. A bare compound (ألفان وتسعة) with nothing counted after it reads
+    as a year, as newswire's "في الفين وخمسة عشر" (2015) does: reported only."""
+    cases, found = corpus
+    picked = [c for c in cases if c.get("kind") in CORE_KINDS and _in_words(c["text"])
+              and isinstance(c.get("value"), (int, float)) and 1900 <= c["value"] <= 2100
+              and not str(c.get("reviewer_note", "")).startswith("SUSPECT")]
+    as_year = [c for c in picked
+               if not any(_close(n["value"], c["value"]) and n["kind"] != "year"
+                          for n in found.get(c["id"], []))]
+    for c in as_year:
+        got = [(n["text"], n["kind"]) for n in found.get(c["id"], [])]
+        REPORTS.append(f"  number corpora, year-sized words read as a year: {c['id']} "
+                       f"{c['text']!r} {got}")
+    must_count = [c["id"] for c in as_year if c["value"] == 2000 or c["kind"] != "cardinal"]
+    assert len(picked) >= 10
+    assert must_count == []

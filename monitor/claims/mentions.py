@@ -23,6 +23,8 @@ _RANGE_WORDS = word_set("mentions", "range_words")
 _BETWEEN = word("mentions", "between")
 _PLURAL_MULTIPLIERS = word_set("mentions", "plural_multipliers")
 _MONDAY = word_set("mentions", "monday")
+_STANDALONE_DUALS = word_set("mentions", "standalone_duals")
+_OF = word("numbers", "of")  # من
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
@@ -89,7 +91,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
             if (
                 second is not None
                 and second.value > phrase.value
-                and not is_year_like(phrase.value)
+                and not (phrase.has_digits and is_year_like(phrase.value))  # 2017-2018
             ):
                 low = phrase.value
                 if second.has_multiplier and not phrase.has_multiplier:
@@ -224,18 +226,46 @@ def _date(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
 
 
 def _year(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
-    """1900-2100 after a month or "عام", or with nothing that makes it a count."""
-    lex, words, i = doc.lex, doc.words, m.first
+    """1900-2100 after a month or "عام", or with nothing that makes it a count.
+
+    What makes it a count: a qualifier (نحو ألفي), a counted noun or a unit after it
+    (ألفي جندي, 2000 دولار, ألفي كيلومتر), من and a counted noun (ألفان من المدنيين). The
+    dual of thousand standing alone (ألفين, ألفان) is a count with none of these: "إصابة
+    ألفين بجروح" (newswire writes years in digits, or after "عام")."""
+    lex, i = doc.lex, m.first
     if m.value is None or not is_year_like(m.value) or m.definite:
         return False
-    month_before = ends_at(doc, lex.months, i, max(0, i - 3))
-    qual = qualifier(doc, m)
-    entity_after = id(lex.entities) in after and lex.entities.match(words, j) is not None
-    if month_before is not None or ends_at(doc, lex.year_before, i, max(0, i - 2)) \
-            is not None or (qual is None and not entity_after):
+    if ends_at(doc, lex.months, i, max(0, i - 3)) is not None \
+            or ends_at(doc, lex.year_before, i, max(0, i - 2)) is not None:
         m.kind, m.low, m.high = "year", None, None
         return True
-    return False
+    if qualifier(doc, m) is not None or _counted_after(doc, j, after) \
+            or _standalone_dual(doc, m):
+        return False
+    m.kind, m.low, m.high = "year", None, None
+    return True
+
+
+def _counted_after(doc: Doc, j: int, after: frozenset[int]) -> bool:
+    """A counted noun or a unit at j, or من and a counted noun."""
+    lex, words = doc.lex, doc.words
+    for ts in (lex.entities, lex.currencies, lex.measures, lex.subunits, lex.duration):
+        if id(ts) in after and ts.match(words, j) is not None:
+            return True
+    return j + 1 < len(words) and words[j] == _OF and doc.match(lex.entities, j + 1) is not None
+
+
+def _standalone_dual(doc: Doc, m: Mention) -> bool:
+    """ألفين / ألفان alone: 2000, unless it names the noun before it (سيارة الفان: the van).
+    The construct forms (ألفي, ألفا) count only before a counted noun: alone they are also
+    names (Alfie, Alpha Condé)."""
+    i = m.first
+    if m.last != i:
+        return False
+    wn = word_number(doc.words[i])
+    if wn is None or doc.words[i][len(wn.prefix):] not in _STANDALONE_DUALS:
+        return False
+    return ends_at(doc, doc.lex.entities, i, max(0, i - 3)) is None
 
 
 def _unit_word(kind: str) -> KindRule:

@@ -25,6 +25,8 @@ DUALS = values("numbers", "duals")
 # Accusative forms that multiply after a number (خمسة عشر ألفاً) but are a dual construct
 # when they open the phrase (ألفا جندي = 2000 soldiers).
 DUAL_CONSTRUCT = values("numbers", "dual_construct")
+# The words after which such a form is not a construct (it needs its noun right after).
+_NOT_A_NOUN = normalised("numbers", "not_a_noun")
 DOZENS = values("numbers", "dozens")
 DENOMINATORS = values("numbers", "denominators")
 FRACTIONS = values("numbers", "fractions")
@@ -178,6 +180,16 @@ def _space_grouped(tokens: list[Token], i: int) -> tuple[float, int] | None:
     return (float(digits), j) if j > i else None
 
 
+def _noun_after(tokens: list[Token], j: int) -> bool:
+    """Whether the token after j may be the noun of a dual construct (ألفا جندي = 2000).
+    Before و, a number, من, a mark or the end, ألفا is the accusative singular: ألفاً
+    وخمسمئة = 1500, اعتقلت ألفاً من المحتجين = 1000."""
+    if j + 1 >= len(tokens):
+        return False
+    w = tokens[j + 1].text
+    return w.isalpha() and w != _AND and w not in _NOT_A_NOUN and word_number(w) is None
+
+
 def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> NumberPhrase | None:
     """Parse the number phrase starting at token i, if any. Looks a bounded way ahead."""
     st = _State()
@@ -231,7 +243,8 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
         if count == 0:
             definite = wn.definite
             start_char = t.start + len(wn.prefix)
-            if wn.kind in ("multiplier",) and t.text[len(wn.prefix):] in DUAL_CONSTRUCT:
+            if wn.kind in ("multiplier",) and t.text[len(wn.prefix):] in DUAL_CONSTRUCT \
+                    and _noun_after(tokens, j):
                 wn = WordNum(DUAL_CONSTRUCT[t.text[len(wn.prefix):]], "dual", wn.prefix,
                              wn.definite)
         elif wn.prefix and not joined:
@@ -277,6 +290,9 @@ def parse_number_at(tokens: list[Token], i: int, *, tail: bool = True) -> Number
                 st.total += v
                 st.has_mult = True
                 st.last, st.last_kind = v / 2, "multiplier"
+                # The dual is the compound's multiplier: مليارين وخمسمائة مليون is one
+                # number, مليونين و3 ملايين two.
+                top_mult = max(top_mult, v / 2)
             else:
                 st.current += v
                 st.last, st.last_kind = v, kind

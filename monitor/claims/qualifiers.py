@@ -42,12 +42,15 @@ def _phrase_before(doc: Doc, m: Mention) -> str | None:
 
 
 def _phrase_after(doc: Doc, m: Mention) -> str | None:
-    """A qualifier right after the figure: 50 على الأقل, 300 تقريباً."""
+    """A qualifier right after the figure: 50 على الأقل, 300 تقريباً, 50 لا أكثر."""
     lex, words = doc.lex, doc.words
     j = m.last + 1
     sets = doc.word_sets  # `doc.match`, inlined: most figures have no qualifier after them
-    for kind, key in (("floor", "floor_after"), ("approx", "approx_after")):
-        ts = lex.qualifiers[key]
+    for kind, key in (("floor", "floor_after"), ("ceiling", "ceiling_after"),
+                      ("approx", "approx_after")):
+        ts = lex.qualifiers.get(key)
+        if ts is None:
+            continue  # a config copied before the list existed (ceiling_after)
         for k in (j, j + 1):
             if k < len(words) and id(ts) in sets[k] and ts.match(words, k) is not None:
                 return kind
