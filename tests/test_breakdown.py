@@ -74,3 +74,29 @@ def test_a_sentence_listing_figures_of_one_key_lists_parts() -> None:
     assert got and all(v is None for v in got.values()), got
     got = _facts("وتوفي 64 شخصا في ولاية أوتار براديش في الهند، وتوفي 43 شخصا في منطقة أغرا.")
     assert sum(v is not None for v in got.values()) == 2, got
+
+
+def test_a_config_copied_before_the_part_lists_still_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`newsmon init` copies made before subset_phrases/enumeration existed keep working."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    src = Path(__file__).resolve().parents[1] / "config"
+    cfg = tmp_path / "config"
+    shutil.copytree(src, cfg)
+    path = cfg / "lexicon" / "assemble.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["subset_phrases"], data["enumeration"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text("قتل 12 شخصا في انفجار في بغداد.", encoding="utf-8")
+    env = {**os.environ, "NEWSMON_CONFIG_DIR": str(cfg)}
+    out = subprocess.run([sys.executable, "-m", "monitor", "extract", str(text)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "killed:person:iq.baghdad:total" in out.stdout

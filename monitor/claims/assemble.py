@@ -29,9 +29,19 @@ _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
 # The words of config/lexicon/assemble.yaml.
 _SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (ومنهم)
+
+
+def _optional(name: str, default: object) -> object:
+    """A list added after `newsmon init` copies were made: a copy without it still loads."""
+    try:
+        return ordered("assemble", name) if isinstance(default, tuple) else word("assemble", name)
+    except KeyError:
+        return default
+
+
 _SUBSET_PHRASES = [tuple(normalize_term(w) for w in p.split())
-                   for p in ordered("assemble", "subset_phrases")]
-_ENUMERATION = int(word("assemble", "enumeration"))
+                   for p in _optional("subset_phrases", ())]  # type: ignore[attr-defined]
+_ENUMERATION = int(_optional("enumeration", 3))  # type: ignore[call-overload]
 _REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
 _THESE = word_set("assemble", "these")
 
