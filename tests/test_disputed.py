@@ -3,10 +3,13 @@ would take it, a contradiction pages no one and the fact page shows it as disput
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from monitor.alerts.routes import Route, disputed
+from monitor.alerts.routes import Route, RouteConfigError, disputed, load_routes
 from monitor.models import Alert
+from monitor.web.disputed import conservative, page_routes
 
 
 def _alert(confidence: float, kind: str = "contradiction", event: str = "killed") -> Alert:
@@ -54,3 +57,32 @@ def test_disputed_is_exactly_no_route_sending_what_one_would_take() -> None:
         for c in (0.0, 0.05, 0.1, 0.2, 0.39, 0.4, 0.6, 1.0):
             a = _alert(c, event=event)
             assert disputed(a, routes) is not any(r.matches(a) for r in routes), (event, c)
+
+
+def test_the_conservative_figure_is_the_lowest_reported() -> None:
+    about = {"low": 1500.0, "high": 1500.0, "approx": True}
+    exact = {"low": 120.0, "high": 120.0}
+    floor = {"low": 5700.0, "high": None}
+    ceiling = {"low": None, "high": 40.0}
+    assert conservative([about, exact]) is exact
+    assert conservative([floor, about]) is about
+    assert conservative([exact, ceiling]) is ceiling
+    assert conservative([]) is None
+
+
+def test_the_pages_read_the_routes_without_their_secrets(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    monkeypatch.delenv("T_DISPUTED_SECRET", raising=False)
+    path = tmp_path / "routes.yaml"
+    path.write_text("routes:\n  - name: hook\n    type: webhook\n    url: https://example.org/h\n"
+                    "    secret_env: T_DISPUTED_SECRET\n    min_confidence: 0.7\n",
+                    encoding="utf-8")
+    with pytest.raises(RouteConfigError, match="T_DISPUTED_SECRET"):
+        load_routes(path)  # delivery needs the secret
+    (hook,) = page_routes(path)  # the web app does not
+    assert hook.min_confidence == 0.7
+    path.write_text("routes:\n  - name: x\n    type: console\n    min_confidence: 2\n",
+                    encoding="utf-8")
+    with pytest.raises(RouteConfigError, match=r"routes.yaml:2: min_confidence"):
+        page_routes(path)
