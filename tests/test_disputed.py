@@ -249,3 +249,16 @@ def test_the_disputed_mark_in_chromium(site: tuple, tmp_path: Path) -> None:
                      "--lang=ar", f"--screenshot={shot}", url)
     assert done.returncode == 0 and shot.exists() and shot.stat().st_size > 10_000
     REPORTS.append(f"web: screenshot of a disputed contradiction's fact page at {shot}")
+
+
+@pytest.mark.integration
+def test_the_mark_outlives_the_alert_streams_retention(site: tuple) -> None:
+    """Retention trims the alert stream after 90 days; the facts' own alert hashes stay, and
+    the list reads those, as the fact page does. (Last: it empties this module's stream.)"""
+    base, alerts, client = site
+    client.xtrim(Keys(NS).alert_stream(), maxlen=0)
+    assert httpx.get(base + "/api/alerts").json() == []
+    home = httpx.get(base + "/").text
+    assert home.count('class="badge disputed"') == 1
+    listed = {f["fact"]["key"]: f for f in httpx.get(base + "/api/facts").json()}
+    assert listed[SEED_FACT]["disputed_alerts"] == [alerts[SEED_FACT].id]

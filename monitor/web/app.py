@@ -41,7 +41,7 @@ from monitor.models import Alert, ClaimRecord, Fact
 from monitor.report import fact_json
 from monitor.settings import Settings
 from monitor.web.chart import timeline_svg
-from monitor.web.disputed import FactDisputes, fact_alerts, fact_disputes, page_routes
+from monitor.web.disputed import FactDisputes, alerts_of, fact_alerts, fact_disputes, page_routes
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADERS = {
@@ -195,11 +195,9 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         return [(f, c) for _, f, c in out], events
 
     def _disputes_of(found: list[tuple[Fact, list[ClaimRecord]]]) -> list[FactDisputes]:
-        """Each fact's disputes, from one read of the alerts that hold."""
-        by_fact: dict[str, list[Alert]] = {}
-        for a in ledger.all():
-            by_fact.setdefault(a.fact_key, []).append(a)
-        return [fact_disputes(f, by_fact.get(f.key, []), routes) for f, _ in found]
+        """Each fact's disputes, from its alerts that hold (as its fact page reads them)."""
+        by_fact = alerts_of(client, keys, [f.key for f, _ in found])
+        return [fact_disputes(f, by_fact[f.key], routes) for f, _ in found]
 
     async def facts_page(request: Request) -> Response:
         q = request.query_params
