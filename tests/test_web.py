@@ -142,12 +142,16 @@ def test_json_api_has_the_cli_shapes(site: str) -> None:
     assert facts.status_code == 200 and facts.headers["content-type"] == "application/json"
     by_key = {f["fact"]["key"]: f for f in facts.json()}
     assert SEED_FACT in by_key and set(by_key[SEED_FACT]) == {
-        "fact", "current", "agree", "disagree", "timeline"}
+        "fact", "current", "agree", "disagree", "timeline",
+        "disputed", "disputed_alerts", "conservative"}  # tests/test_disputed.py
     client = redis.Redis.from_url(site_redis_url(site))
     store = FactStore(client, Keys("t-web"), tolerance=0.1, later_days=14)
     fact, claims = store.get(SEED_FACT)  # type: ignore[misc]
     one = httpx.get(site + "/api/facts/" + quote(SEED_FACT, safe=""))
-    assert one.json() == json_roundtrip(fact_json(fact, claims)) == by_key[SEED_FACT]
+    # The CLI's shape, and whether a route holds the fact's disagreement back (this site's
+    # one route takes every alert: nothing is disputed).
+    undisputed = {"disputed": False, "disputed_alerts": [], "conservative": None}
+    assert one.json() == json_roundtrip(fact_json(fact, claims) | undisputed) == by_key[SEED_FACT]
     assert httpx.get(site + "/api/facts/no:such:fact:total").status_code == 404
     only = httpx.get(site + "/api/facts", params={"contradictions": "1"}).json()
     assert [f["fact"]["key"] for f in only] == [SEED_FACT]

@@ -80,6 +80,23 @@ class Route(BaseModel):
         return value
 
 
+def takers(alert: Alert, routes: list[Route]) -> list[Route]:
+    """The routes that take the alert's kind and event, whatever its confidence."""
+    return [r for r in routes if alert.kind in r.kinds
+            and (r.events is None or alert.fact.get("event") in r.events)]
+
+
+def disputed(alert: Alert, routes: list[Route]) -> bool:
+    """A contradiction that some route would take but that every such route holds back for
+    its confidence (below the lowest of their `min_confidence`): no one is paged about it,
+    and the fact page shows it as disputed. An update is a later count, not a dispute; a
+    contradiction that no route takes at all is unrouted, not held back."""
+    if alert.kind != "contradiction":
+        return False
+    would = takers(alert, routes)
+    return bool(would) and not any(r.matches(alert) for r in would)
+
+
 def route_named(routes: list[Route], name: str) -> Route | None:
     return next((r for r in routes if r.name == name), None)
 

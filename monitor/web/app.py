@@ -6,6 +6,10 @@ shapes of `newsmon facts --json` and `newsmon alerts --json`. Pages speak the an
 words (config/labels.yaml): Arabic names of events and counted things, places as written,
 the alert's reason in Arabic. Article text is escaped by Jinja2's autoescaping; links from
 articles are shown only when http(s).
+
+A fact page lists the fact's contradictions with their confidence and evidence; one that no
+route sends for its confidence is marked disputed (monitor/web/disputed.py), and the facts
+list and the JSON API mark its fact.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from starlette.routing import Route
 
 from monitor.alerts.labels import labels
 from monitor.alerts.ledger import AlertLedger
-from monitor.alerts.render import day
+from monitor.alerts.render import day, format_figure
 from monitor.alerts.render import number as _num
+from monitor.alerts.routes import Route as AlertRoute
+from monitor.alerts.routes import disputed
 from monitor.alerts.templates import fact_title
 from monitor.facts.incident import incidents
 from monitor.facts.store import FactStore
@@ -35,6 +41,7 @@ from monitor.models import Alert, ClaimRecord, Fact
 from monitor.report import fact_json
 from monitor.settings import Settings
 from monitor.web.chart import timeline_svg
+from monitor.web.disputed import FactDisputes, alerts_of, fact_alerts, fact_disputes, page_routes
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADERS = {
@@ -111,6 +118,31 @@ def _when(at: datetime) -> str:
     return f"{labels().day(utc.date().isoformat())}، {utc:%H:%M} UTC"
 
 
+# The evidence an alert carries (monitor/facts/incident.py `Link.evidence`), in the page's words.
+EVIDENCE = {"story_similarity": "تشابه القصتين", "sentence_overlap": "تداخل الجملتين",
+            "same_article": "من المقال نفسه", "local": "مكان محلي خلال يومين",
+            "series": "نقطة من سلسلة تراكمية"}
+
+
+def ratio(x: float) -> str:
+    """A confidence or a similarity as stored (at most three decimals): 0.011, 0.5, 1."""
+    return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
+def evidence_parts(evidence: dict[str, float | bool]) -> list[tuple[str, str]]:
+    """(name, value) of each piece of evidence, known ones first, in the page's words."""
+    order = [k for k in EVIDENCE if k in evidence] + [k for k in evidence if k not in EVIDENCE]
+    return [(EVIDENCE.get(k, k), ("نعم" if evidence[k] else "لا")
+             if isinstance(evidence[k], bool) else ratio(float(evidence[k]))) for k in order]
+
+
+def disputes_json(d: FactDisputes) -> dict[str, Any]:
+    """What the JSON API adds to a fact: whether it is disputed, by which alerts, and the
+    most conservative figure of the dispute about its current figure."""
+    return {"disputed": d.disputed, "disputed_alerts": d.ids,
+            "conservative": format_figure(d.conservative) if d.conservative else None}
+
+
 def alert_json(alert: Alert, status: str | None = None) -> dict[str, Any]:
     """An alert as `newsmon alerts --json` prints it (with `status` under `--all`)."""
     line = alert.model_dump(mode="json")
@@ -120,8 +152,10 @@ def alert_json(alert: Alert, status: str | None = None) -> dict[str, Any]:
 
 
 def create_app(client: redis.Redis, namespace: str, settings: Settings,
-               base_path: str = "") -> Starlette:
+               base_path: str = "", routes: list[AlertRoute] | None = None) -> Starlette:
     keys = Keys(namespace)
+    # Read once, as delivery reads them: which contradictions no route sends.
+    routes = page_routes(settings.routes_path) if routes is None else routes
     facts = FactStore(client, keys, tolerance=settings.approx_tolerance,
                       later_days=settings.later_state_days)
     ledger = AlertLedger(client, keys)
@@ -160,18 +194,24 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         out.sort(key=lambda r: -r[0])
         return [(f, c) for _, f, c in out], events
 
+    def _disputes_of(found: list[tuple[Fact, list[ClaimRecord]]]) -> list[FactDisputes]:
+        """Each fact's disputes, from its alerts that hold (as its fact page reads them)."""
+        by_fact = alerts_of(client, keys, [f.key for f, _ in found])
+        return [fact_disputes(f, by_fact[f.key], routes) for f, _ in found]
+
     async def facts_page(request: Request) -> Response:
         q = request.query_params
         filters = {"event": q.get("event") or "", "place": q.get("place") or "",
                    "since": q.get("since") or "", "contradictions": q.get("contradictions")}
         found, events = _matching(q)
         rows = []
-        for fact, claims in found:
+        for (fact, claims), disputes in zip(found, _disputes_of(found), strict=True):
             latest = max((c.published for c in claims if c.published), default=None)
             current = next((c for c in claims if c.claim_id == fact.current_claim), None)
             rows.append({"key": fact.key, "label_parts": _label_parts(fact),
                          "current": figure_html(current), "claims": len(claims),
                          "contradictions": sum(c.verdict == "contradicts" for c in claims),
+                         "disputed": disputes.disputed,
                          "updated": lab.day(latest.date().isoformat()) if latest else ""})
         return render("facts.html", rows=rows, filters=filters,
                       events=sorted(((e, lab.event(e)) for e in events if e),
@@ -195,9 +235,27 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         fact, claims = got
         current = next((c for c in claims if c.claim_id == fact.current_claim), None)
         parts = _label_parts(fact)
+        contradictions = [a for a in fact_alerts(client, keys, fact.key)
+                          if a.kind == "contradiction"]
+        disputes = fact_disputes(fact, contradictions, routes)
+        rows = []
+        for a in contradictions:
+            row = _alert_row(a)
+            held = disputes.of(a)
+            row.update(id=a.id, confidence=ratio(a.confidence),
+                       evidence=evidence_parts(a.evidence), disputed=held is not None,
+                       previous_claim=a.previous.get("claim_id"),
+                       current_claim=a.current.get("claim_id"))
+            if held is not None:
+                row.update(threshold=ratio(held.threshold),
+                           conservative=figure_html(held.conservative))
+            rows.append(row)
+        disputed_claims = {r["current_claim"] for r in rows if r["disputed"]}
         return render(
             "fact.html", fact=fact, label=" — ".join(parts), label_parts=parts,
-            current=figure_html(current),
+            current=figure_html(current), contradictions=rows,
+            disputed=disputes.disputed, disputed_claims=disputed_claims,
+            conservative=figure_html(disputes.conservative) if disputes.conservative else None,
             agree=[c for c in claims if c.verdict != "contradicts"],
             disagree=[c for c in claims if c.verdict == "contradicts"],
             chart=Markup(timeline_svg(claims, settings.approx_tolerance)),
@@ -207,9 +265,10 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
                        for g in reversed(incidents(claims))],
         )
 
-    def _alert_row(a: Alert) -> dict[str, Any]:
+    def _alert_row(a: Alert, held_back: frozenset[str] = frozenset()) -> dict[str, Any]:
         side = {"previous": a.previous, "current": a.current}
         row: dict[str, Any] = {"kind": a.kind, "kind_label": lab.kind(a.kind),
+                               "disputed": a.id in held_back,
                                "fact_key": a.fact_key, "label_parts": _label_parts(a.fact),
                                "reason": lab.reason(a.reason), "raised": _when(a.created_at),
                                "raised_iso": a.created_at.isoformat()}
@@ -221,7 +280,8 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
 
     async def alerts_page(request: Request) -> Response:
         alerts = list(reversed(ledger.all()))
-        return render("alerts.html", alerts=[_alert_row(a) for a in alerts])
+        held_back = frozenset(a.id for a in alerts if disputed(a, routes))
+        return render("alerts.html", alerts=[_alert_row(a, held_back) for a in alerts])
 
     def _json(data: Any, status_code: int = 200) -> JSONResponse:
         return JSONResponse(data, status_code=status_code,
@@ -229,13 +289,16 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
 
     async def api_facts(request: Request) -> Response:
         found, _ = _matching(request.query_params)
-        return _json([fact_json(f, c) for f, c in found])
+        return _json([fact_json(f, c) | disputes_json(d)
+                      for (f, c), d in zip(found, _disputes_of(found), strict=True)])
 
     async def api_fact(request: Request) -> Response:
         got = facts.get(request.path_params["key"])
         if got is None:
             return _json({"error": "no such fact", "key": request.path_params["key"]}, 404)
-        return _json(fact_json(*got))
+        fact, claims = got
+        disputes = fact_disputes(fact, fact_alerts(client, keys, fact.key), routes)
+        return _json(fact_json(fact, claims) | disputes_json(disputes))
 
     async def api_alerts(request: Request) -> Response:
         everything = request.query_params.get("all") in ("1", "true", "yes")
