@@ -317,8 +317,11 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
 
     got: list[dict[str, Any]] = []
     http_server.routes["/hook"] = lambda req: (got.append(json.loads(req.body)) or 204, {}, b"")
+    # The window must outlast starting a worker process and processing B on a loaded
+    # machine (3 s did not, on 2 shared cores during a benchmark): the order of events is
+    # what is tested, not how short the window can be.
     s = webhook_settings(tmp_path, http_server.url("/hook"), "T_ST_SECRET", monkeypatch,
-                         alert_settle_seconds=3.0)
+                         alert_settle_seconds=15.0)
     pipeline = Pipeline(redis_client, "t-settle", s)
 
     def art(i: str, day: int, outlet: str, text: str) -> Article:
@@ -336,7 +339,7 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
     assert [e.kind for e in early] == ["contradiction"]
     # A worker process takes the contradiction's delivery at once; it settles meanwhile.
     sender = burst_worker(redis_url, "t-settle", tmp_path / "routes.yaml",
-                          tmp_path / "metrics", NEWSMON_ALERT_SETTLE_SECONDS="3")
+                          tmp_path / "metrics", NEWSMON_ALERT_SETTLE_SECONDS="15")
     deadline = time.monotonic() + 30
     while pipeline.queues.alerts.count and time.monotonic() < deadline:
         time.sleep(0.05)  # until the worker has taken the job
