@@ -9,9 +9,9 @@ import redis
 
 from monitor.keys import Keys
 from monitor.logs import get_logger
-from monitor.metrics import ARTICLES
+from monitor.metrics import ARTICLES, ORPHANS_REQUEUED
 from monitor.models import Article
-from monitor.queues import Queues, enqueue_article, enqueue_articles
+from monitor.queues import Queues, article_job_id, enqueue_article, enqueue_articles
 from monitor.settings import Settings
 
 # Atomic so two pollers seeing one story at once cannot both call it new.
@@ -105,6 +105,35 @@ class Ingestor:
             items.append((aid, chash.decode()))
         enqueue_articles(self.qs, sorted(items), self.settings)
         return len(items)
+
+    def requeue_orphans(self) -> int:
+        """Stored articles still pending while the articles queue is idle: their job was
+        lost. A Redis restart does this: with the AOF synced every second, the last writes
+        before a stop may keep an article's pending mark and lose its job, and nothing
+        else would ever run it. Each is enqueued again on its own, unless that job already
+        failed (a poison article stays in the failed registry, where users see it). Running
+        one twice, in a race with its own job, changes nothing."""
+        q = self.qs.articles
+        if not self.r.scard(self.pending_key()) or q.count \
+                or q.started_job_registry.count or q.scheduled_job_registry.count:
+            return 0
+        failed = set(q.failed_job_registry.get_job_ids())
+        n = 0
+        for raw in self.r.smembers(self.pending_key()):
+            aid = raw.decode()
+            chash = self.r.hget(self.keys.article_hashes(), aid)
+            if chash is None:
+                self.r.srem(self.pending_key(), aid)
+                continue
+            if article_job_id(self.keys.ns, aid, chash.decode()) in failed:
+                continue
+            enqueue_article(self.qs, aid, chash.decode(), self.settings)
+            n += 1
+        if n:
+            get_logger().warning("orphan_articles_requeued", count=n,
+                                 why="stored and pending with no job (lost in a Redis restart)")
+            ORPHANS_REQUEUED.inc(n)
+        return n
 
     def done(self, article_id: str) -> None:
         self.r.srem(self.pending_key(), article_id)

@@ -69,6 +69,10 @@ JOB_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
 JOB_FAILURES = Counter("newsmon_job_failures_total", "Jobs that raised, by job kind", ["job"])
+ORPHANS_REQUEUED = Counter(
+    "newsmon_orphan_articles_requeued_total",
+    "Stored articles found pending with no job while the queue was idle, enqueued again",
+)
 CONFIG_ERRORS = Counter(
     "newsmon_config_errors_total", "Configuration entries rejected, by file kind", ["file"]
 )

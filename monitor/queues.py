@@ -85,9 +85,14 @@ def _enqueue_processing(qs: Queues, func: str, kwargs: dict[str, object], job_id
     return job_id
 
 
+def article_job_id(ns: str, article_id: str, content_hash: str) -> str:
+    """The job of one version of one article's text, on its own (not in a batch)."""
+    return f"art-{_id_part(ns)}-{_id_part(article_id)}-{content_hash[:12]}"
+
+
 def enqueue_article(qs: Queues, article_id: str, content_hash: str, settings: Settings) -> str:
     """One job per version of an article's text; enqueueing the same version again is a no-op."""
-    job_id = f"art-{_id_part(qs.keys.ns)}-{_id_part(article_id)}-{content_hash[:12]}"
+    job_id = article_job_id(qs.keys.ns, article_id, content_hash)
     return _enqueue_processing(qs, PROCESS_ARTICLE, {"article_id": article_id}, job_id,
                                f"process article {article_id}", settings)
 

@@ -19,6 +19,7 @@ stable id, and a redelivered alert carries the same webhook-id.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import redis
 from rq import Queue
@@ -34,6 +35,7 @@ HEARTBEAT_INTERVAL = 5  # seconds between a busy worker's heartbeats
 # taken from a live but stalled worker (a loaded host) runs twice.
 HEARTBEAT_GRACE = 20
 REAP_INTERVAL = 5.0
+SWEEP_INTERVAL = 30.0  # seconds between looks for articles pending with no job
 
 # Worst case from a kill to the job being queued again:
 # HEARTBEAT_INTERVAL + HEARTBEAT_GRACE + REAP_INTERVAL = 30 s.
@@ -87,13 +89,17 @@ class Reaper:
     connection must not inherit it.
     """
 
-    def __init__(self, client: redis.Redis, queues: list[Queue], owner: str):
+    def __init__(self, client: redis.Redis, queues: list[Queue], owner: str,
+                 sweep: Callable[[redis.Redis], Callable[[], object]] | None = None):
         pool = client.connection_pool
         self.client = redis.Redis(connection_pool=type(pool)(
             connection_class=pool.connection_class, **pool.connection_kwargs))
         self.queues = [Queue(q.name, connection=self.client, serializer=q.serializer)
                        for q in queues]
         self.owner = owner
+        # A sweep for work lost outside RQ (articles pending with no job), built on this
+        # thread's own connection; one worker at a time runs it, every SWEEP_INTERVAL.
+        self.sweep = sweep(self.client) if sweep is not None else None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="newsmon-reaper", daemon=True)
 
@@ -110,5 +116,9 @@ class Reaper:
         while not self._stop.wait(REAP_INTERVAL):
             try:
                 reap_once(self.queues, self.owner)
+                if self.sweep is not None and self.client.set(
+                        f"newsmon:orphan-sweep:{self.queues[0].name}", self.owner, nx=True,
+                        px=int(SWEEP_INTERVAL * 1000)):
+                    self.sweep()
             except (redis.RedisError, OSError) as exc:  # Redis away: try again next tick
                 get_logger().debug("reaper_skipped", error=type(exc).__name__)

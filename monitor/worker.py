@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -97,7 +98,8 @@ def make_worker(client: redis.Redis, queues: Queues, name: str | None = None) ->
     )
 
 
-def work(client: redis.Redis, queues: Queues, *, name: str | None = None) -> None:
+def work(client: redis.Redis, queues: Queues, *, name: str | None = None,
+         sweep: Callable[[redis.Redis], Callable[[], object]] | None = None) -> None:
     """Work until SIGTERM/SIGINT (then finish the job in hand); must run in the main thread.
 
     RQ ends its work loop on errors it does not handle (Redis unreachable for longer than
@@ -105,7 +107,8 @@ def work(client: redis.Redis, queues: Queues, *, name: str | None = None) -> Non
     worker after a growing pause, until a signal asks us to stop.
     """
     log = get_logger(role="worker", pid=os.getpid())
-    reaper = Reaper(client, queues.all, owner=name or f"pid-{os.getpid()}").start()
+    reaper = Reaper(client, queues.all, owner=name or f"pid-{os.getpid()}",
+                    sweep=sweep).start()
     stop = threading.Event()
     delay = 1.0
     try:
@@ -200,7 +203,8 @@ def child_main() -> None:
     settings = get_settings()
     logs.configure(settings.log_level, settings.log_json)
     client = connect(os.environ["REDIS_URL"])
-    work(client, Pipeline(client, settings.namespace, settings).queues)
+    work(client, Pipeline(client, settings.namespace, settings).queues,
+         sweep=lambda c: Pipeline(c, settings.namespace, settings).ingestor.requeue_orphans)
 
 
 def drain(client: redis.Redis, queues: Queues, settings: Settings | None = None, *,

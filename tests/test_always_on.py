@@ -436,3 +436,38 @@ def test_a_sigkilled_service_leaves_no_worker_behind(redis_proc: EmbeddedRedis,
         assert listening(run.metrics_port) == []
     finally:
         run.stop()
+
+
+def test_articles_left_pending_without_a_job_are_run_once_the_queue_is_idle(
+    redis_proc: EmbeddedRedis, tmp_path: Path,
+) -> None:
+    """The fault matrix's Redis restart (AOF synced every second) kept an article's pending
+    mark and lost its job: nothing would ever have run it. A worker's reaper finds such
+    articles when the articles queue is idle and enqueues them again."""
+    from monitor.pipeline import Pipeline
+    from monitor.settings import Settings
+
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("routes: []\n", encoding="utf-8")
+    client = redis.Redis.from_url(redis_proc.url)
+    p = Pipeline(client, "t-orphan", Settings(namespace="t-orphan", routes_file=routes))
+    pending = f"{p.keys.ns}:articles:pending"
+    run = Run(tmp_path, ["worker", "--workers", "1"], REDIS_URL=redis_proc.url,
+              NEWSMON_NAMESPACE="t-orphan", NEWSMON_ROUTES_FILE=str(routes))
+    try:
+        # After start-up (which enqueues what it finds pending): stored and pending, with
+        # their job lost, as a crash before a batch's enqueue or a Redis restart leaves them.
+        wait_for("the worker started", lambda: run.events("started"), logs=run.logs)
+        with p.ingestor.batch():
+            for article in seed_articles()[:2]:
+                p.ingestor.ingest(article)
+            p.ingestor._batch = []  # the jobs are lost
+        assert client.scard(pending) == 2 and p.queues.articles.count == 0
+        wait_for("the orphaned articles processed", lambda: client.scard(pending) == 0,
+                 timeout=120, logs=run.logs)
+        assert run.events("orphan_articles_requeued")
+        assert p.facts.fact_keys()  # their claims were recorded
+        run.proc.send_signal(signal.SIGTERM)
+        assert run.proc.wait(timeout=60) == 0
+    finally:
+        run.stop()
