@@ -93,8 +93,9 @@ class Ingestor:
                 if items:
                     enqueue_articles(self.qs, items, self.settings)
 
-    def requeue_pending(self) -> int:
-        """Re-enqueue stored articles whose job was lost (a crash between store and enqueue)."""
+    def _pending(self) -> list[tuple[str, str]]:
+        """(article id, content hash) of each pending article still stored; a pending mark
+        whose article is gone is dropped."""
         items = []
         for raw in self.r.smembers(self.pending_key()):
             aid = raw.decode()
@@ -103,6 +104,11 @@ class Ingestor:
                 self.r.srem(self.pending_key(), aid)
                 continue
             items.append((aid, chash.decode()))
+        return items
+
+    def requeue_pending(self) -> int:
+        """Re-enqueue stored articles whose job was lost (a crash between store and enqueue)."""
+        items = self._pending()
         enqueue_articles(self.qs, sorted(items), self.settings)
         return len(items)
 
@@ -119,15 +125,10 @@ class Ingestor:
             return 0
         failed = set(q.failed_job_registry.get_job_ids())
         n = 0
-        for raw in self.r.smembers(self.pending_key()):
-            aid = raw.decode()
-            chash = self.r.hget(self.keys.article_hashes(), aid)
-            if chash is None:
-                self.r.srem(self.pending_key(), aid)
+        for aid, chash in self._pending():
+            if article_job_id(self.keys.ns, aid, chash) in failed:
                 continue
-            if article_job_id(self.keys.ns, aid, chash.decode()) in failed:
-                continue
-            enqueue_article(self.qs, aid, chash.decode(), self.settings)
+            enqueue_article(self.qs, aid, chash, self.settings)
             n += 1
         if n:
             get_logger().warning("orphan_articles_requeued", count=n,
