@@ -98,8 +98,8 @@ _LIST_GAP = 40
 
 def _listed_after_part(text: str, prev: Claim, c: Claim) -> bool:
     """`c` continues a list a part opened: "و" joins it to the part, in one sentence."""
-    if prev.sentence != c.sentence or not (prev.fact_key or "").split(":")[1:2] \
-            or not prev.fact_key.split(":")[1].endswith(".part"):  # type: ignore[union-attr]
+    if prev.sentence != c.sentence or not prev.fact_key \
+            or not FactKey.parse(prev.fact_key).thing.endswith(".part"):
         return False
     between = text[prev.end:c.start]
     if len(between) > _LIST_GAP or "." in between:
