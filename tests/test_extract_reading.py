@@ -61,3 +61,38 @@ def test_a_trigger_opening_the_next_item_is_not_the_figures() -> None:
     assert got[:2] == [("60", "killed"), ("أكثر من 1000", "injured")]
     # "وفاة" is a word of its own, not "و" + something.
     assert events("وأسفر الهجوم عن وفاة 12 شخصا في بغداد.") == [("12", "killed")]
+
+
+def test_others_count_more_of_what_the_sentence_counted() -> None:
+    got = {c.low: c for c in claims(
+        "قتل 16 من مسلحي الميليشيات وأصيب 22 آخرين في اشتباكات على جبهة الساحل الغربي "
+        "في اليمن.")}
+    # Fighters are people when the dead and hurt are counted: one toll, one key.
+    assert got[16].fact_key == "killed:person:ye:total"
+    assert got[22].fact_key == "injured:person:ye:total"
+    (c,) = [c for c in claims("قتل رجل وأصيب 4 آخرون مساء السبت وسط باريس.") if c.low == 4]
+    assert c.entity == "person" and c.event == "injured"
+    (c,) = [c for c in claims("لقي 16 شخصا مصرعهم وما زال نحو 30 آخرين مفقودين قبالة قبرص.")
+            if c.low == 30]
+    assert c.fact_key == "missing:person:cy:total"
+
+
+def test_a_nationality_does_not_split_a_toll() -> None:
+    (c,) = claims("قتل 150 سوريا في الهجوم على دوما في ريف دمشق.")
+    assert c.fact_key == "killed:person:sy.rifdimashq:total"
+
+
+def test_the_rescued_are_not_the_drowned() -> None:
+    got = {c.low: c for c in claims(
+        "أكد الحرس الوطني أن سبعة وعشرين مهاجراً قضوا غرقاً قبالة قرقنة، وأن وحداتها "
+        "البحرية أنقذت 12 آخرين.")}
+    assert got[27].event == "killed" and got[12].event == "rescued"
+
+
+def test_an_unlisted_town_is_filed_under_the_province_named_with_it() -> None:
+    (c,) = claims("أودى انفجار عبوة ناسفة بحياة تسعة أشخاص قرب بلدة داقوق جنوبي كركوك.")
+    assert c.location == "iq.kirkuk.~داقوق" and c.fact_key == "killed:person:iq.kirkuk:total"
+    # ... unless it is the end of a listed town's name: «سوق الأبيض» is El Obeid's market.
+    (c,) = claims("قال مسؤول في حكومة ولاية شمال كردفان إن 12 مدنياً لقوا حتفهم في الهجوم "
+                  "على سوق الأبيض.")
+    assert c.location == "sd.north_kordofan.el_obeid"

@@ -25,7 +25,10 @@ _BARE_CURRENCY = {
     "LIRA": {"lb": "LBP", "sy": "SYP", "tr": "TRY"},
     "DINAR": {"iq": "IQD", "jo": "JOD", "ly": "LYD", "tn": "TND", "kw": "KWD", "dz": "DZD"},
 }
-_PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person"}
+# Of the dead, hurt and missing, these are one toll of people. Fighters are among them:
+# one outlet's "23 عنصرا" of a clash is another's "27 قتيلا" (six such pairs in the dev
+# weeks' gold); soldiers stay a count of their own ("قتل 5 جنود و20 مسلحا").
+_PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person", "fighter"}
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
 # The words of config/lexicon/assemble.yaml.
 _SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (ومنهم)
@@ -181,6 +184,13 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
     update_cue = has(doc, lex.update, m, before=20, after=3)
     daily = is_daily(doc, m)
     entity = _counted_as(event, entity, lex.registry)
+    if entity == "other":
+        entity = _others_of(doc, m, earlier, event in lex.registry.outcome)
+    if event in lex.registry.outcome:
+        # "150 سوريا" and "48" killed in Douma are one toll told two ways: a nationality
+        # splits who was held or moved, not who died ("(4253 عربياً، 983 أجنبياً)" in
+        # brackets stays a breakdown, by its brackets).
+        sub = None
     when, time_stated = time_of(doc, m, inherit=event in lex.registry.incident)
     location, place_stated = location_of(doc, m, event)
     if unit in _BARE_CURRENCY:
@@ -190,6 +200,20 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
                 when, time_stated, location, place_stated, speaker)
     _identify(doc, m, r, earlier)
     return _claim(doc, m, r)
+
+
+def _others_of(doc: Doc, m: Mention, earlier: list[Claim], outcome: bool) -> str:
+    """What «آخرين» counts: more of what the sentence counted before it ("قتل 16 مسلحا
+    وأصيب 22 آخرين" are fighters); of the dead and hurt, people when nothing came before."""
+    a, _ = sentence_range(doc, m.first)
+    at = doc.norm.span(doc.starts[a], doc.ends[a])[0]
+    for c in reversed(earlier):
+        if c.article_id != doc.article.id or c.start < at:
+            break
+        base = (c.entity or "").split(".")[0]
+        if base in PERSON_CLASSES and base != "other":
+            return base
+    return "person" if outcome else "other"
 
 
 def _bounds(doc: Doc, m: Mention) -> tuple[str | None, float | None, float | None, bool]:

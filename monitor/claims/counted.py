@@ -178,10 +178,12 @@ def _not_events(doc: Doc, i: int) -> set[int]:
 def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
     nxt = m.last + 1
-    if nxt + 1 < len(doc.words) and doc.match(lex.entities, nxt) is not None \
-            and nearest_cost(doc, lex.events, m, before=10, after=0) is None:
+    counted = doc.match(lex.entities, nxt) if nxt + 1 < len(doc.words) else None
+    if counted is not None and (counted.label == "other" or nearest_cost(
+            doc, lex.events, m, before=10, after=0) is None):
         # "إن 2000 شخص مفقودون": with no verb before it, the outcome noun after the counted
-        # noun says what happened ("نقلت 400 حاج مصاب" is a transfer).
+        # noun says what happened ("نقلت 400 حاج مصاب" is a transfer). After «آخرين» it
+        # does even then: "لقي 16 مصرعهم وما زال 30 آخرين مفقودين" are the missing.
         nxt += 1
     right_after = doc.match(lex.event_nouns, nxt) if nxt < len(doc.words) else None
     if right_after is None:

@@ -105,6 +105,21 @@ def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
     return f"~{names[best]}" if best is not None else None
 
 
+def _town_in(doc: Doc, province: str, unlisted: str) -> str:
+    """The province's listed town whose name ends in the word (`سوق الأبيض` is El Obeid's
+    market, listed as «مدينة الأبيض»), else the unlisted town filed under the province."""
+    def find() -> str:
+        name = unlisted[1:]
+        for pid, place in doc.lex.place_by_id.items():
+            if pid.startswith(f"{province}.") and any(n.split()[-1] == name
+                                                      for n in place.names):
+                return pid
+        return f"{province}.{unlisted}"
+
+    town: str = doc.once(("town in", province, unlisted), find)
+    return town
+
+
 def _destination(doc: Doc, a: int, b: int) -> str | None:
     words = doc.words
     for k in range(a, b - 1):
@@ -172,6 +187,10 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
         # its own (whether or not its country is named), so two unlisted towns never meet
         # by accident and one town meets itself.
         return unlisted, True
+    if unlisted and doc.lex.place_by_id[here].depth == 1:
+        # "قرب بلدة داقوق جنوبي كركوك": a town of the province, filed under it (the key
+        # stays the province's), so its figures meet another town's only by their stories.
+        return _town_in(doc, here, unlisted), True
     if here:
         return here, True
     named = _unlisted_in_article(doc)
