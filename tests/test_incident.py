@@ -91,6 +91,21 @@ def test_the_alert_carries_its_evidence(redis_client: redis.Redis) -> None:
     assert 0 < raised[0].confidence <= 1
 
 
+def test_two_towns_of_a_province_meet_only_by_their_stories(redis_client: redis.Redis
+                                                             ) -> None:
+    # Same province, same day, short reports with little in common: under a province's key
+    # they would meet (LOCAL_DAYS), but they name two towns.
+    hawija = art("hawija", 0, "هجوم في الحويجة", "قُتل خمسة أشخاص في هجوم على نقطة تفتيش "
+                 "في قضاء الحويجة جنوب غربي كركوك.")
+    daquq = art("daquq", 6, "انفجار قرب داقوق", "أودى انفجار عبوة ناسفة بحياة تسعة أشخاص "
+                "قرب بلدة داقوق جنوبي كركوك.")
+    assert alerts(redis_client, "inc-towns", [hawija, daquq]) == set()
+    kirkuk = art("kirkuk", 6, "انفجار في كركوك", "أودى انفجار عبوة ناسفة بحياة تسعة أشخاص "
+                 "في محافظة كركوك.")
+    assert {(p, c) for p, c, _ in alerts(redis_client, "inc-town-prov", [hawija, kirkuk])} \
+        == {("hawija", "kirkuk")}
+
+
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
           "منذ بدء الحرب في عام 2015.")
 SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "

@@ -161,6 +161,17 @@ def weak_figure(c: ClaimRecord) -> bool:
     return c.vague or c.derived is not None or _place(c.fact_key) == "_"
 
 
+def towns_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Both figures name a town (below the key's province) and not the same one: an attack
+    in Hawija and a bomb near Daquq, both in Kirkuk, the same day, are two incidents unless
+    their stories say they are one ; a camp the gazetteer files under a
+    town (Abu Shouk under El Fasher) is in it."""
+    la, lb = a.location or "", b.location or ""
+    if la.count(".") < 2 or lb.count(".") < 2:
+        return False
+    return not (f"{la}.".startswith(f"{lb}.") or f"{lb}.".startswith(f"{la}."))
+
+
 def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
          wb: frozenset[str] | None = None) -> Link | None:
     """The link of two claims of one fact when it makes them one incident, else None."""
@@ -178,7 +189,8 @@ def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
     story = 1.0 if same else cosine(a.story or {}, b.story or {})
     words_a = wa if wa is not None else content_words(a.sentence)
     words_b = wb if wb is not None else content_words(b.sentence)
-    local = is_local(_place(a.fact_key)) and _gap_days(a, b) <= LOCAL_DAYS
+    local = is_local(_place(a.fact_key)) and _gap_days(a, b) <= LOCAL_DAYS \
+        and not towns_apart(a, b)
     return Link(story, overlap(words_a, words_b), same, local)
 
 
