@@ -142,3 +142,53 @@ def test_four_workers_on_shuffled_input_raise_what_one_worker_raises_in_order(
         f"identical to one worker in published order ({claims} claims, {len(currents)} facts; "
         f"{retracted} alerts raised early then retracted as older reports arrived)")
 
+
+class _Killed(Exception):
+    """What a horse's job timeout raises wherever the job is."""
+
+
+def test_a_job_killed_after_its_fact_transaction_is_made_whole_by_its_retry(
+    redis_client: redis.Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fact's transaction commits the verdicts and the alert's status; the alert's
+    record and stream entry are written after it, by the job. A job killed in between (a
+    job timeout) leaves the alert out of the ledger until its retry runs: the retry finds
+    its claims recorded and offers again every alert that holds around them."""
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("routes: []\n", encoding="utf-8")
+    settings = Settings(routes_file=routes)
+
+    def art(i: str, day: int, outlet: str, text: str) -> Article:
+        return Article(id=f"kill-{i}", outlet=outlet, text=text,
+                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+
+    a = art("a", 1, "o1", "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على درعا.")
+    b = art("b", 2, "o2", "ارتفعت حصيلة قتلى القصف على درعا إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    c = art("c", 3, "o3", "قالت مصادر طبية إن 50 شخصاً قتلوا في القصف على درعا.")
+
+    in_order = Pipeline(redis_client, "kill-order", settings)
+    for x in (a, b, c):
+        in_order.ingestor.ingest(x)
+        in_order.process_article(x.id)
+    expected = {x.id for x in in_order.ledger.all()}
+    assert expected
+
+    pipeline = Pipeline(redis_client, "kill", settings)
+    for x in (c, a, b):
+        pipeline.ingestor.ingest(x)
+    pipeline.process_article(c.id)
+    pipeline.process_article(a.id)
+    # b, the older report, re-settles c: the job dies after b's transaction committed.
+    with monkeypatch.context() as m:
+        m.setattr(pipeline.ledger, "add", lambda alert: (_ for _ in ()).throw(_Killed()))
+        with pytest.raises(_Killed):
+            pipeline.process_article(b.id)
+    statuses = {k.decode(): v.decode() for k, v in redis_client.hgetall(
+        Keys("kill").fact_alerts("killed:person:sy.daraa:total")).items()}
+    assert {i for i, v in statuses.items() if v == "active"} == expected  # the fact's view
+    assert {x.id for x in pipeline.ledger.all()} != expected  # the ledger's, until the retry
+    assert redis_client.sismember(pipeline.ingestor.pending_key(), b.id)
+
+    pipeline.process_article(b.id)  # RQ's retry of the job
+    assert {x.id for x in pipeline.ledger.all()} == expected
+    assert not redis_client.sismember(pipeline.ingestor.pending_key(), b.id)
