@@ -14,14 +14,17 @@ from typing import Any
 import pytest
 
 # A real RQ worker process in burst mode (exits when the queues are empty), on the
-# namespace and routes of its environment.
+# namespace, routes and log level of its environment (as `newsmon worker` configures
+# logging: without it every verdict is an info line on stderr).
 BURST_WORKER = (
     "import sys\n"
+    "from monitor import logs\n"
     "from monitor.redis_conn import connect\n"
     "from monitor.pipeline import Pipeline\n"
     "from monitor.settings import get_settings\n"
     "from monitor.worker import make_worker\n"
     "s = get_settings()\n"
+    "logs.configure(s.log_level, s.log_json)\n"
     "c = connect(sys.argv[1])\n"
     "make_worker(c, Pipeline(c, s.namespace, s).queues).work(\n"
     "    burst=True, with_scheduler=False, logging_level='WARNING')\n"

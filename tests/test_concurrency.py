@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +84,32 @@ def _workers(url: str, ns: str, routes: Path, tmp: Path) -> list[subprocess.Pope
     return [burst_worker(url, ns, routes, tmp / f"metrics-{i}") for i in range(WORKERS)]
 
 
+def _wait(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Wait for every worker, reading all their stderr pipes at once.
+
+    Read one after another, a worker whose log passed the pipe's 64 KiB stopped in mid-job
+    (its horse blocked writing a log line between recording a claim and adding the alert
+    it raised) until the worker read first had drained the queues alone; under load that
+    took longer than the job timeout, the horse was killed there, and its retry, scheduled
+    for later, never ran in a burst worker: one alert missing, nothing else different."""
+    with ThreadPoolExecutor(len(procs)) as pool:
+        errs = list(pool.map(lambda p: p.communicate(timeout=900)[1], procs))
+    for p, err in zip(procs, errs, strict=True):
+        assert p.returncode == 0, err.decode()[-2000:]
+
+
+def _all_done(pipeline: Pipeline) -> None:
+    """Every article's job finished: none queued, running, waiting for a retry or failed,
+    and no article still pending. A run that lost a job is not the run to compare."""
+    for q in pipeline.queues.all:
+        assert q.count == 0
+        registries = {"started": q.started_job_registry, "scheduled": q.scheduled_job_registry,
+                      "failed": q.failed_job_registry}
+        left = {name: reg.get_job_ids() for name, reg in registries.items() if reg.count}
+        assert not left, f"{q.name}: jobs not finished {left}"
+    assert pipeline.r.scard(pipeline.ingestor.pending_key()) == 0
+
+
 def test_four_workers_on_shuffled_input_raise_what_one_worker_raises_in_order(
     redis_url: str, redis_client: redis.Redis, tmp_path: Path,
 ) -> None:
@@ -99,11 +126,8 @@ def test_four_workers_on_shuffled_input_raise_what_one_worker_raises_in_order(
     pipeline = Pipeline(redis_client, "four", settings)
     for article in shuffled:
         pipeline.ingestor.ingest(article)
-    procs = _workers(redis_url, "four", routes, tmp_path)
-    for p in procs:
-        _, err = p.communicate(timeout=900)
-        assert p.returncode == 0, err.decode()[-2000:]
-    assert all(q.count == 0 for q in pipeline.queues.all)
+    _wait(_workers(redis_url, "four", routes, tmp_path))
+    _all_done(pipeline)
     got = _state(redis_client, "four")
 
     alerts, currents, claims = expected
@@ -117,3 +141,54 @@ def test_four_workers_on_shuffled_input_raise_what_one_worker_raises_in_order(
         f"concurrency: {ARTICLES} articles, {WORKERS} workers, shuffled: {len(alerts)} alerts "
         f"identical to one worker in published order ({claims} claims, {len(currents)} facts; "
         f"{retracted} alerts raised early then retracted as older reports arrived)")
+
+
+class _Killed(Exception):
+    """What a horse's job timeout raises wherever the job is."""
+
+
+def test_a_job_killed_after_its_fact_transaction_is_made_whole_by_its_retry(
+    redis_client: redis.Redis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fact's transaction commits the verdicts and the alert's status; the alert's
+    record and stream entry are written after it, by the job. A job killed in between (a
+    job timeout) leaves the alert out of the ledger until its retry runs: the retry finds
+    its claims recorded and offers again every alert that holds around them."""
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("routes: []\n", encoding="utf-8")
+    settings = Settings(routes_file=routes)
+
+    def art(i: str, day: int, outlet: str, text: str) -> Article:
+        return Article(id=f"kill-{i}", outlet=outlet, text=text,
+                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+
+    a = art("a", 1, "o1", "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على درعا.")
+    b = art("b", 2, "o2", "ارتفعت حصيلة قتلى القصف على درعا إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    c = art("c", 3, "o3", "قالت مصادر طبية إن 50 شخصاً قتلوا في القصف على درعا.")
+
+    in_order = Pipeline(redis_client, "kill-order", settings)
+    for x in (a, b, c):
+        in_order.ingestor.ingest(x)
+        in_order.process_article(x.id)
+    expected = {x.id for x in in_order.ledger.all()}
+    assert expected
+
+    pipeline = Pipeline(redis_client, "kill", settings)
+    for x in (c, a, b):
+        pipeline.ingestor.ingest(x)
+    pipeline.process_article(c.id)
+    pipeline.process_article(a.id)
+    # b, the older report, re-settles c: the job dies after b's transaction committed.
+    with monkeypatch.context() as m:
+        m.setattr(pipeline.ledger, "add", lambda alert: (_ for _ in ()).throw(_Killed()))
+        with pytest.raises(_Killed):
+            pipeline.process_article(b.id)
+    statuses = {k.decode(): v.decode() for k, v in redis_client.hgetall(
+        Keys("kill").fact_alerts("killed:person:sy.daraa:total")).items()}
+    assert {i for i, v in statuses.items() if v == "active"} == expected  # the fact's view
+    assert {x.id for x in pipeline.ledger.all()} != expected  # the ledger's, until the retry
+    assert redis_client.sismember(pipeline.ingestor.pending_key(), b.id)
+
+    pipeline.process_article(b.id)  # RQ's retry of the job
+    assert {x.id for x in pipeline.ledger.all()} == expected
+    assert not redis_client.sismember(pipeline.ingestor.pending_key(), b.id)
