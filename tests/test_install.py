@@ -56,6 +56,7 @@ def test_the_installed_package_holds_its_data_not_the_source_tree(installed: Pat
     assert not any(str(p).startswith(str(ROOT)) for p in paths), paths
     config, seeds, templates = paths[1:]
     assert (config / "lexicon.yaml").exists() and (config / "gazetteer.yaml").exists()
+    assert (config / "places.generated.yaml").exists()  # the generated gazetteer ships too
     assert (seeds / "manifest.json").exists() and (templates / "fact.html").exists()
 
 
@@ -67,6 +68,10 @@ def test_demo_and_extract_work_from_another_directory(installed: Path, tmp_path:
                   stdin="قتل 25 شخصا في غارة على حلب أمس.")
     assert extract.returncode == 0, extract.stderr
     assert '"low":25.0' in extract.stdout and '"event":"killed"' in extract.stdout
+    # A town only the generated gazetteer knows, read by the installed package.
+    generated = run(installed, tmp_path, "extract", "-",
+                    stdin="قتل 12 شخصا في قصف على جرمانا بريف دمشق.")
+    assert '"location":"sy.rifdimashq.jaramana"' in generated.stdout, generated.stdout
 
 
 def test_eval_without_gold_data_is_an_error(installed: Path, tmp_path: Path) -> None:

@@ -128,12 +128,11 @@ def labels() -> Labels:
 def gazetteer_spellings() -> dict[str, str]:
     """Per place id, the gazetteer name of the first name's word that keeps the most of its
     written form (الحسكة rather than الحسكه): the first name is often the matching form."""
+    from monitor.claims.lexicon import gazetteer_places
     from monitor.claims.normalize import normalize_term
 
-    path = get_settings().config_dir / "gazetteer.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     out: dict[str, str] = {}
-    for place in data.get("places") or []:
+    for place in gazetteer_places(get_settings().config_dir):
         names = [str(n) for n in place.get("names") or []]
         if not names:
             continue

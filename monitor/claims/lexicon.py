@@ -195,6 +195,14 @@ class Place:
     def depth(self) -> int:
         return self.id.count(".")
 
+    @property
+    def yields_to_town(self) -> bool:
+        """A town the sentence names after مدينة/بلدة… is the figure's place rather than
+        this one: a country, or a city keyed as its own place (`tr.gaziantep`, generated for a
+        province the hand list does not key), which no more says where than the other town.
+        A province, or a town under one, stays: it keys the other town too."""
+        return self.depth == 0 or (self.level == "city" and self.depth == 1)
+
 
 @dataclass
 class Lexicon:
@@ -378,6 +386,32 @@ def _set(*groups: list[Term]) -> TermSet:
     return ts
 
 
+def gazetteer_places(config_dir: Path, gaz: dict[str, Any] | None = None
+                     ) -> list[dict[str, Any]]:
+    """The hand gazetteer's places, then those of the file its `generated` key names
+    (config/places.generated.yaml, written by tools/build_places.py) that it does not
+    override: a generated entry whose id the hand list has is skipped, and a generated name
+    that is a hand name or an actor's (`not_places`) is dropped: the hand list wins."""
+    if gaz is None:
+        gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
+    hand = list(gaz["places"])
+    path = config_dir / str(gaz.get("generated") or "")
+    if not gaz.get("generated") or not path.is_file():
+        return hand
+    taken = {normalize_term(str(n)) for p in hand for n in p["names"]}
+    taken |= {normalize_term(str(a)) for a in gaz.get("not_places", [])}
+    ids = {str(p["id"]) for p in hand}
+    # ~2,600 names: the C loader when PyYAML has it (a worker loads this at every start).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    generated = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+    out = hand
+    for p in generated.get("places") or []:
+        names = [n for n in p["names"] if normalize_term(str(n)) not in taken]
+        if str(p["id"]) not in ids and names:
+            out.append({**p, "names": names})
+    return out
+
+
 def load_lexicon(config_dir: Path) -> Lexicon:
     data = yaml.safe_load((config_dir / "lexicon.yaml").read_text(encoding="utf-8"))
     gaz = yaml.safe_load((config_dir / "gazetteer.yaml").read_text(encoding="utf-8"))
@@ -387,13 +421,14 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         events.add(_terms(spec.get("triggers", []), name))
         nouns.add(_terms(spec.get("nouns", []), name))
     q = data["qualifiers"]
-    places = TermSet()
     by_id: dict[str, Place] = {}
-    for p in gaz["places"]:
+    place_terms: list[Term] = []
+    for p in gazetteer_places(config_dir, gaz):
         place = Place(p["id"], p["level"], tuple(normalize_term(n) for n in p["names"]),
                       str(p["names"][0]))
         by_id[place.id] = place
-        places.add(_terms(list(place.names), place.id))
+        place_terms += _terms(list(place.names), place.id)
+    places = _set(place_terms)  # one add: each add sorts and indexes the whole set again
     nc = data["not_counts"]
     rel = {normalize_term(k): int(v) for k, v in data["relative_time"].items()}
     return Lexicon(
@@ -431,7 +466,8 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         relative_time=rel,
         relative_terms=_set(*[_terms([k], k) for k in rel]),
         places=places,
-        not_places=_set(_terms(gaz.get("not_places", []), "actor")),
+        not_places=_set(_terms([*gaz.get("not_places", []), *gaz.get("datelines", [])],
+                               "actor")),
         place_by_id=by_id,
         key_level=str(gaz.get("key_level", "admin1")),
         country_adjectives=_adjective_forms(gaz["places"]),

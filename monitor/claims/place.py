@@ -182,7 +182,7 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
             return dest, True
     here = _places_in(doc, a, b, m.first)
     unlisted = _unlisted_place(doc, a, b, m.first)
-    if unlisted and (here is None or doc.lex.place_by_id[here].depth == 0):
+    if unlisted and (here is None or doc.lex.place_by_id[here].yields_to_town):
         # "قرب مدينة غاو شمالي مالي" with غاو not in the gazetteer: the town keeps a key of
         # its own (whether or not its country is named), so two unlisted towns never meet
         # by accident and one town meets itself.
