@@ -106,6 +106,22 @@ def test_two_towns_of_a_province_meet_only_by_their_stories(redis_client: redis.
         == {("hawija", "kirkuk")}
 
 
+def test_a_figure_of_another_time_is_no_earlier_report_of_the_incident(
+        redis_client: redis.Redis) -> None:
+    # A day later, the crash story recalls last June's crash: that figure, dated a year
+    # back, sorts first and must not stand as the incident's earlier report.
+    title = "تحطم طائرة عسكرية في الجزائر"
+    first = art("a", 0, title, "قال الدفاع المدني إن 180 شخصا على الأقل قتلوا في تحطم طائرة "
+                "نقل عسكرية جزائرية قرب العاصمة الجزائر صباح الأربعاء.")
+    later = art("b", 1.5, title, "ارتفع عدد قتلى تحطم طائرة النقل العسكرية الجزائرية قرب "
+                "العاصمة الجزائر صباح الأربعاء، وقالت وزارة الدفاع إن 257 شخصا قتلوا.")
+    recall = art("c", 26, title, "نكست الجزائر راياتها حدادا على ضحايا تحطم طائرة النقل "
+                 "العسكرية قرب العاصمة. وفي حزيران/يونيو العام الماضي، قتل اثنان في تحطم "
+                 "مروحية عسكرية في الجزائر.")
+    got = alerts(redis_client, "inc-recall", [first, later, recall])
+    assert ("a", "b", "updates") in got
+
+
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
           "منذ بدء الحرب في عام 2015.")
 SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "

@@ -247,6 +247,10 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         return None
     if p.series or c.series or gap > LINK_WINDOW_DAYS * 86400:
         return None
+    if abs((when(p)[0] - when(c)[0]).days) > LINK_WINDOW_DAYS:
+        # "وفي حزيران العام الماضي، قتل اثنان" in today's crash story: a figure of another
+        # time, however close its story, is not this incident's earlier report.
+        return None
     tie = ties(p, c, wp, wc)
     return tie.evidence() if tie is not None else None
 
