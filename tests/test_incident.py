@@ -122,6 +122,16 @@ def test_a_figure_of_another_time_is_no_earlier_report_of_the_incident(
     assert ("a", "b", "updates") in got
 
 
+def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
+    def first(text: str) -> bool:
+        return is_series(extract_claims(Article(id="s", text=text))[0])
+
+    assert first("وارتفع عدد القتلى الفلسطينيين منذ 30 آذار/مارس إلى 21 قتيلا.")
+    assert first("وقتل 34 فلسطينيا منذ 30 مارس في احتجاجات على حدود غزة.")
+    assert not first("قتل 5 أشخاص منذ يومين في غزة.")
+    assert not first("قتل 5 أشخاص منذ 3 أيام في غزة.")
+
+
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
           "منذ بدء الحرب في عام 2015.")
 SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "

@@ -60,6 +60,29 @@ def _series_cues(config_dir: str) -> TermSet:
     return term_set(data.get("series_cues") or [], "series")
 
 
+@lru_cache(maxsize=4)
+def _since_dated(config_dir: str) -> tuple[str | None, TermSet]:
+    """The word that opens "since <day> <month>", and the month names."""
+    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
+    lex = yaml.safe_load((Path(config_dir) / "lexicon.yaml").read_text(encoding="utf-8"))
+    word = data.get("since_dated")
+    months = [str(n) for names in (lex.get("months") or {}).values() for n in names]
+    return (normalize_term(str(word)) if word else None), term_set(months, "month")
+
+
+def _since_a_date(words: list[str], config_dir: str) -> bool:
+    """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date."""
+    since, months = _since_dated(config_dir)
+    if since is None:
+        return False
+    for i, w in enumerate(words):
+        if w == since and i + 1 < len(words) and words[i + 1].isdigit():
+            ahead = range(i + 2, min(i + 5, len(words)))
+            if any(months.match(words, k) is not None for k in ahead):
+                return True
+    return False
+
+
 def _config_dir() -> str:
     from monitor.settings import get_settings
 
@@ -80,7 +103,8 @@ def is_series(claim: Claim) -> bool:
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
     words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
     cues = _series_cues(_config_dir())
-    return any(cues.match(words, i) is not None for i in range(len(words)))
+    return any(cues.match(words, i) is not None for i in range(len(words))) \
+        or _since_a_date(words, _config_dir())
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are
