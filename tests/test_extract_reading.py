@@ -4,6 +4,7 @@ project in newswire style."""
 from __future__ import annotations
 
 from monitor.claims.extract import extract_claims
+from monitor.facts.identity import FactKey
 from monitor.models import Article, Claim
 
 
@@ -96,3 +97,26 @@ def test_an_unlisted_town_is_filed_under_the_province_named_with_it() -> None:
     (c,) = claims("قال مسؤول في حكومة ولاية شمال كردفان إن 12 مدنياً لقوا حتفهم في الهجوم "
                   "على سوق الأبيض.")
     assert c.location == "sd.north_kordofan.el_obeid"
+
+
+def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:
+    got = {c.low: c for c in claims(
+        "قتل 25 شخصا في تفجيرين انتحاريين في كابل. وقالت الشرطة إن بين القتلى أيضا 9 "
+        "صحفيين.")}
+    assert got[25].fact_key == "killed:person:af.kabul:total"
+    assert got[9].fact_key is not None and got[9].fact_key.startswith("killed:person.~")
+    # Another outlet's count of the same class meets it; the toll does not.
+    (other,) = [c for c in claims("قتل 26 شخصا في التفجيرين في كابل، وكان 10 صحفيين بين "
+                                  "القتلى.") if c.low == 10]
+    assert FactKey.parse(other.fact_key or "").thing == FactKey.parse(got[9].fact_key).thing
+
+
+def test_a_class_is_the_toll_when_the_article_gives_no_larger_one() -> None:
+    (c,) = claims("لقي 14 مصلياً حتفهم في تفجير استهدف مسجداً في مدينة بيشاور.")
+    assert c.fact_key == "killed:person:pk.peshawar:total"
+
+
+def test_words_that_end_like_a_class_are_not_one() -> None:
+    for text in ("قتل 20 يوميا في المعارك في اليمن.", "قتل 12 الذين كانوا في الحافلة في اليمن."):
+        (c,) = [c for c in claims(text) if c.low in (20, 12)]
+        assert c.fact_key == "killed:person:ye:total", text

@@ -14,7 +14,7 @@ from monitor.claims.doc import (
 )
 from monitor.claims.lexicon import TermSet
 from monitor.claims.qualifiers import COUNT_NOUNS
-from monitor.claims.words import word, word_set
+from monitor.claims.words import ordered, word, word_set
 
 PERSON_CLASSES = {
     "detainee", "fighter", "troops", "civilian", "child", "woman", "man", "migrant", "refugee",
@@ -80,6 +80,41 @@ def entity_of(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 _BEFORE_COUNTED = word_set("counted", "before_counted")
 _INSTITUTIONS = word_set("counted", "institutions")
 _SECURITY = word_set("counted", "security")
+
+
+def _optional_list(name: str) -> list[str]:
+    """A list added after `newsmon init` copies were made: a copy without it still loads."""
+    try:
+        return list(ordered("counted", name))
+    except KeyError:
+        return []
+
+
+_CLASS_ENDINGS = sorted(_optional_list("class_endings"), key=len, reverse=True)
+_NOT_CLASSES = frozenset(_optional_list("not_classes"))
+
+
+def class_of(doc: Doc, m: Mention) -> str | None:
+    """The class of people the word right after a figure names when the lexicon lists no
+    such word ("7 صحفيين" -> صحفي), else None."""
+    j = m.last + 1
+    if j < len(doc.words) and doc.words[j] in _BEFORE_COUNTED:
+        j += 1
+    if j >= len(doc.words) or not _CLASS_ENDINGS:
+        return None
+    w = doc.words[j]
+    if w in _NOT_CLASSES or not w.isalpha() or len(w) < 5:
+        return None
+    lex = doc.lex
+    for ts in (lex.entities, lex.subgroups, lex.event_nouns, lex.events, lex.places,
+               lex.measures, lex.months):
+        if doc.match(ts, j) is not None:
+            return None
+    for end in _CLASS_ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            stem = w[:-len(end)]
+            return stem[2:] if stem.startswith("ال") and len(stem) > 4 else stem
+    return None
 
 
 NOUN_PENALTY = 3.0  # a noun (لاجئ) yields to a verb (رحّلت) about as near
