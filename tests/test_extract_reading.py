@@ -3,6 +3,8 @@ project in newswire style."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from monitor.claims.extract import extract_claims
 from monitor.facts.identity import FactKey
 from monitor.models import Article, Claim
@@ -120,3 +122,16 @@ def test_words_that_end_like_a_class_are_not_one() -> None:
     for text in ("قتل 20 يوميا في المعارك في اليمن.", "قتل 12 الذين كانوا في الحافلة في اليمن."):
         (c,) = [c for c in claims(text) if c.low in (20, 12)]
         assert c.fact_key == "killed:person:ye:total", text
+
+
+def test_a_past_year_named_in_the_sentence_dates_the_figure() -> None:
+    def time_of(text: str) -> str | None:
+        (c,) = extract_claims(Article(id="t", text=text,
+                                      published=datetime(2018, 4, 10, tzinfo=UTC)))
+        return c.time
+
+    assert time_of("وقتل نحو 1430 شخصا في هجوم بغاز السارين على الغوطة عام 2013.") \
+        == "2013-01-01"
+    # ... not a year that opens a period, nor a count that looks like a year.
+    assert time_of("قتل 55 فلسطينيا في أكثر الأيام دموية منذ حرب غزة عام 2014.") is None
+    assert time_of("قال المتحدث إن 2000 شخص مفقودون في مدينة درنة.") is None

@@ -32,6 +32,17 @@ _NEW, _TOLL = word("when", "new"), word("when", "toll")
 _SPAN = word_set("when", "span")
 
 
+def _optional_words(name: str) -> frozenset[str]:
+    """A list added after `newsmon init` copies were made: a copy without it still loads."""
+    try:
+        return frozenset(word_set("when", name))
+    except KeyError:
+        return frozenset()
+
+
+_YEAR_WORDS = _optional_words("year_words")
+
+
 def _time_in(doc: Doc, a: int, b: int) -> date | None:
     """The date tokens [a, b) state (once per document and range)."""
     found: date | None = doc.once(("time", a, b), lambda: _find_time(doc, a, b))
@@ -54,6 +65,16 @@ def _find_time(doc: Doc, a: int, b: int) -> date | None:
     if relative:
         pub = published_day(doc) or date(1970, 1, 1)
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
+    # "قتل نحو 1430 شخصا في هجوم بغاز السارين عام 2013": a past year the sentence names
+    # dates the figure (to the year's first day), unless it opens a period ("منذ عام 2015").
+    pub = published_day(doc)
+    toks, words = doc.tokens, doc.words
+    for k in range(a + 1, b):
+        if words[k - 1] in _YEAR_WORDS and toks[k].is_digits and is_int(words[k]) \
+                and is_year_like(float(words[k])) \
+                and not _PERIOD_START & set(words[max(a, k - 5):k]):
+            year = int(words[k])
+            return date(year, 1, 1) if pub is not None and year < pub.year else None
     return None
 
 
