@@ -135,3 +135,9 @@ def test_a_past_year_named_in_the_sentence_dates_the_figure() -> None:
     # ... not a year that opens a period, nor a count that looks like a year.
     assert time_of("قتل 55 فلسطينيا في أكثر الأيام دموية منذ حرب غزة عام 2014.") is None
     assert time_of("قال المتحدث إن 2000 شخص مفقودون في مدينة درنة.") is None
+
+
+def test_the_wounded_of_one_severity_are_a_part_of_the_injured() -> None:
+    got = {c.low: c for c in claims("أصيب أكثر من 445 فلسطينيا في غزة، وأصيب 19 بجروح خطيرة.")}
+    assert got[445].fact_key == "injured:person:ps.gaza:total"
+    assert got[19].fact_key == "injured:person.part:ps.gaza:total"

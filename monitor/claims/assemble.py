@@ -45,6 +45,8 @@ def _optional(name: str, default: object) -> object:
 _SUBSET_PHRASES = [tuple(normalize_term(w) for w in p.split())
                    for p in _optional("subset_phrases", ())]  # type: ignore[attr-defined]
 _ENUMERATION = int(_optional("enumeration", 3))  # type: ignore[call-overload]
+_SEVERITY = frozenset(normalize_term(w) for w in _optional("severity", ()))  # type: ignore[attr-defined]
+_SEVERITY_WORDS = int(_optional("severity_words", 3))  # type: ignore[call-overload]
 _REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
 _THESE = word_set("assemble", "these")
 
@@ -87,6 +89,15 @@ def _after_subset_cue(doc: Doc, m: Mention) -> bool:
                 and w[at] in (p[0], "و" + p[0]):  # "ومنها"
             return True
     return False
+
+
+def _by_severity(doc: Doc, m: Mention) -> bool:
+    """"أصيب 19 بجروح خطيرة": the figure counts the wounded of one severity."""
+    if not _SEVERITY:
+        return False
+    _, b = sentence_range(doc, m.first)
+    ahead = doc.words[m.last + 1:min(b, m.last + 1 + _SEVERITY_WORDS)]
+    return any(w in _SEVERITY for w in ahead)
 
 
 def _as_part(c: Claim, key: FactKey) -> Claim:
@@ -319,7 +330,8 @@ def _identify(doc: Doc, m: Mention, r: Reading, earlier: list[Claim]) -> None:
         r.scope, r.time, r.fact_key = ref.scope, ref.time, ref.fact_key
         r.modality = "count"
         return
-    if _after_subset_cue(doc, m) and not m.vague and r.entity:
+    if (_after_subset_cue(doc, m) or (r.event == "injured" and _by_severity(doc, m))) \
+            and not m.vague and r.entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         r.entity = f"{r.entity.split('.')[0]}.part"
         r.scope, r.time = "total", None
