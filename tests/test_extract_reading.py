@@ -141,3 +141,9 @@ def test_the_wounded_of_one_severity_are_a_part_of_the_injured() -> None:
     got = {c.low: c for c in claims("أصيب أكثر من 445 فلسطينيا في غزة، وأصيب 19 بجروح خطيرة.")}
     assert got[445].fact_key == "injured:person:ps.gaza:total"
     assert got[19].fact_key == "injured:person.part:ps.gaza:total"
+
+
+def test_wounded_by_a_verb_of_wounding_are_injured() -> None:
+    got = {c.low: c for c in claims("قتلت قوات الاحتلال 18 فلسطينيا وأصابت ألفين آخرين على "
+                                    "حدود قطاع غزة.")}
+    assert got[18].event == "killed" and got[2000].event == "injured"
