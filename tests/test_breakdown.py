@@ -76,8 +76,9 @@ def test_a_sentence_listing_figures_of_one_key_lists_parts() -> None:
     assert sum(v is not None for v in got.values()) == 2, got
 
 
-def test_a_config_copied_before_the_part_lists_still_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """`newsmon init` copies made before subset_phrases/enumeration existed keep working."""
+def test_a_config_copied_before_the_newer_lists_still_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`newsmon init` copies made before the lists added since (parts, severities, classes of
+    the dead, year words) keep working."""
     import os
     import shutil
     import subprocess
@@ -89,10 +90,14 @@ def test_a_config_copied_before_the_part_lists_still_loads(tmp_path) -> None:  #
     src = Path(__file__).resolve().parents[1] / "config"
     cfg = tmp_path / "config"
     shutil.copytree(src, cfg)
-    path = cfg / "lexicon" / "assemble.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    del data["subset_phrases"], data["enumeration"]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    newer = {"assemble": ["subset_phrases", "enumeration", "severity", "severity_words"],
+             "counted": ["class_endings", "not_classes"], "when": ["year_words"]}
+    for stage, names in newer.items():
+        path = cfg / "lexicon" / f"{stage}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for name in names:
+            del data[name]
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     text = tmp_path / "a.txt"
     text.write_text("قتل 12 شخصا في انفجار في بغداد.", encoding="utf-8")
     env = {**os.environ, "NEWSMON_CONFIG_DIR": str(cfg)}

@@ -15,7 +15,7 @@ from monitor.claims.normalize import normalize_term
 from monitor.claims.place import location_of
 from monitor.claims.qualifiers import qualifier
 from monitor.claims.when import is_daily, time_of
-from monitor.claims.words import ordered, word, word_set
+from monitor.claims.words import optional, word, word_set
 from monitor.facts.identity import FactKey, breakdown_key, fact_of, key_of, part_key
 from monitor.facts.identity import scope as key_scope
 from monitor.models import Claim
@@ -32,21 +32,12 @@ _PEOPLE_AT_LARGE = {"civilian", "migrant", "refugee", "person", "fighter"}
 _PEOPLE_BY_SEX_AND_AGE = {"man", "woman", "child"}
 # The words of config/lexicon/assemble.yaml.
 _SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (ومنهم)
-
-
-def _optional(name: str, default: object) -> object:
-    """A list added after `newsmon init` copies were made: a copy without it still loads."""
-    try:
-        return ordered("assemble", name) if isinstance(default, tuple) else word("assemble", name)
-    except KeyError:
-        return default
-
-
+# Lists newer than some `newsmon init` copies: a copy without them still loads.
 _SUBSET_PHRASES = [tuple(normalize_term(w) for w in p.split())
-                   for p in _optional("subset_phrases", ())]  # type: ignore[attr-defined]
-_ENUMERATION = int(_optional("enumeration", 3))  # type: ignore[call-overload]
-_SEVERITY = frozenset(normalize_term(w) for w in _optional("severity", ()))  # type: ignore[attr-defined]
-_SEVERITY_WORDS = int(_optional("severity_words", 3))  # type: ignore[call-overload]
+                   for p in optional("assemble", "subset_phrases", ())]
+_ENUMERATION = int(optional("assemble", "enumeration", 3))
+_SEVERITY = frozenset(normalize_term(w) for w in optional("assemble", "severity", ()))
+_SEVERITY_WORDS = int(optional("assemble", "severity_words", 3))
 _REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
 _THESE = word_set("assemble", "these")
 

@@ -14,7 +14,7 @@ from monitor.claims.doc import (
 )
 from monitor.claims.lexicon import TermSet
 from monitor.claims.qualifiers import COUNT_NOUNS
-from monitor.claims.words import ordered, word, word_set
+from monitor.claims.words import optional, word, word_set
 
 PERSON_CLASSES = {
     "detainee", "fighter", "troops", "civilian", "child", "woman", "man", "migrant", "refugee",
@@ -80,18 +80,8 @@ def entity_of(doc: Doc, m: Mention) -> tuple[str | None, str | None]:
 _BEFORE_COUNTED = word_set("counted", "before_counted")
 _INSTITUTIONS = word_set("counted", "institutions")
 _SECURITY = word_set("counted", "security")
-
-
-def _optional_list(name: str) -> list[str]:
-    """A list added after `newsmon init` copies were made: a copy without it still loads."""
-    try:
-        return list(ordered("counted", name))
-    except KeyError:
-        return []
-
-
-_CLASS_ENDINGS = sorted(_optional_list("class_endings"), key=len, reverse=True)
-_NOT_CLASSES = frozenset(_optional_list("not_classes"))
+_CLASS_ENDINGS = sorted(optional("counted", "class_endings", ()), key=len, reverse=True)
+_NOT_CLASSES = frozenset(optional("counted", "not_classes", ()))
 
 
 def class_of(doc: Doc, m: Mention) -> str | None:

@@ -8,7 +8,7 @@ from monitor.claims.doc import Doc, Mention, sentence_range
 from monitor.claims.lexicon import Term
 from monitor.claims.mentions import is_year_like
 from monitor.claims.tokens import is_int
-from monitor.claims.words import word, word_set
+from monitor.claims.words import optional, word, word_set
 
 
 def _month_year(doc: Doc, k: int, month: int) -> date:
@@ -30,17 +30,7 @@ _PERIOD_START = word_set("when", "period_start")
 _RELATIVE_CLAUSE = word_set("when", "relative_clause")
 _NEW, _TOLL = word("when", "new"), word("when", "toll")
 _SPAN = word_set("when", "span")
-
-
-def _optional_words(name: str) -> frozenset[str]:
-    """A list added after `newsmon init` copies were made: a copy without it still loads."""
-    try:
-        return frozenset(word_set("when", name))
-    except KeyError:
-        return frozenset()
-
-
-_YEAR_WORDS = _optional_words("year_words")
+_YEAR_WORDS = frozenset(optional("when", "year_words", ()))  # newer than some init copies
 
 
 def _time_in(doc: Doc, a: int, b: int) -> date | None:

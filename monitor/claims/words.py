@@ -43,6 +43,15 @@ def _get(stage: str, name: str) -> Any:
     return data[name]
 
 
+def optional(stage: str, name: str, default: Any) -> Any:
+    """A list (or a word) added after users' `newsmon init` copies were made: its entries
+    as written, or `default` when a copy has none, so that copy still loads."""
+    found = _load(stage).get(name)
+    if found is None:
+        return default
+    return tuple(str(w) for w in found) if isinstance(found, list) else str(found)
+
+
 def word(stage: str, name: str) -> str:
     """One word, as written."""
     return str(_get(stage, name))
