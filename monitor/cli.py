@@ -227,13 +227,23 @@ def cmd_facts(args: argparse.Namespace) -> int:
     from monitor.keys import Keys
     from monitor.report import fact_json, fact_text
 
-    store = FactStore(_connect(settings), Keys(args.namespace or settings.namespace),
-                      tolerance=settings.approx_tolerance, later_days=settings.later_state_days)
-    for fact, claims in store.all():
-        if args.json:
-            sys.stdout.write(json.dumps(fact_json(fact, claims), ensure_ascii=False) + "\n")
-        else:
+    client, keys = _connect(settings), Keys(args.namespace or settings.namespace)
+    store = FactStore(client, keys, tolerance=settings.approx_tolerance,
+                      later_days=settings.later_state_days)
+    if not args.json:
+        for fact, claims in store.all():
             sys.stdout.write(fact_text(fact, claims) + "\n")
+        return 0
+    from monitor.web.disputed import alerts_of, disputes_json, fact_disputes, page_routes
+
+    # As /api/facts says it: which contradictions no route sends for their confidence.
+    routes = page_routes(settings.routes_path)
+    facts = list(store.all())
+    alerts = alerts_of(client, keys, [fact.key for fact, _ in facts])
+    for fact, claims in facts:
+        line = fact_json(fact, claims) | disputes_json(
+            fact_disputes(fact, alerts[fact.key], routes))
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 
 

@@ -7,7 +7,11 @@ Chromium."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -229,6 +233,28 @@ def test_the_facts_list_and_the_api_mark_disputed_facts(site: tuple) -> None:
     assert all(f["disputed"] is (k == SEED_FACT) for k, f in listed.items())
     alerts_page = httpx.get(base + "/alerts").text
     assert alerts_page.count('class="badge disputed"') == 1
+
+
+@pytest.mark.integration
+def test_newsmon_facts_json_says_what_the_api_says(site: tuple, redis_server: object,
+                                                   tmp_path: Path) -> None:
+    base, alerts, _ = site
+    routes = tmp_path / "routes.yaml"
+    routes.write_text(f"routes:\n  - {{name: desk, type: console, min_confidence: {BAR}}}\n",
+                      encoding="utf-8")
+    env = {**os.environ, "REDIS_URL": redis_server.url,  # type: ignore[attr-defined]
+           "NEWSMON_ROUTES_FILE": str(routes)}
+    done = subprocess.run([sys.executable, "-m", "monitor", "facts", "--json",
+                           "--namespace", NS], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    printed = {f["fact"]["key"]: f for f in map(json.loads, done.stdout.splitlines())}
+    assert printed[SEED_FACT]["disputed"] is True
+    assert printed[SEED_FACT]["disputed_alerts"] == [alerts[SEED_FACT].id]
+    listed = {f["fact"]["key"]: f for f in httpx.get(base + "/api/facts").json()}
+    assert {k: (f["disputed"], f["disputed_alerts"], f["conservative"])
+            for k, f in printed.items()} == {
+        k: (f["disputed"], f["disputed_alerts"], f["conservative"]) for k, f in listed.items()}
 
 
 @pytest.mark.integration

@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from monitor.alerts.labels import labels
 from monitor.alerts.ledger import AlertLedger
-from monitor.alerts.render import day, format_figure
+from monitor.alerts.render import day
 from monitor.alerts.render import number as _num
 from monitor.alerts.routes import Route as AlertRoute
 from monitor.alerts.routes import disputed
@@ -41,7 +41,14 @@ from monitor.models import Alert, ClaimRecord, Fact
 from monitor.report import fact_json
 from monitor.settings import Settings
 from monitor.web.chart import timeline_svg
-from monitor.web.disputed import FactDisputes, alerts_of, fact_alerts, fact_disputes, page_routes
+from monitor.web.disputed import (
+    FactDisputes,
+    alerts_of,
+    disputes_json,
+    fact_alerts,
+    fact_disputes,
+    page_routes,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 HEADERS = {
@@ -134,13 +141,6 @@ def evidence_parts(evidence: dict[str, float | bool]) -> list[tuple[str, str]]:
     order = [k for k in EVIDENCE if k in evidence] + [k for k in evidence if k not in EVIDENCE]
     return [(EVIDENCE.get(k, k), ("نعم" if evidence[k] else "لا")
              if isinstance(evidence[k], bool) else ratio(float(evidence[k]))) for k in order]
-
-
-def disputes_json(d: FactDisputes) -> dict[str, Any]:
-    """What the JSON API adds to a fact: whether it is disputed, by which alerts, and the
-    most conservative figure of the dispute about its current figure."""
-    return {"disputed": d.disputed, "disputed_alerts": d.ids,
-            "conservative": format_figure(d.conservative) if d.conservative else None}
 
 
 def alert_json(alert: Alert, status: str | None = None) -> dict[str, Any]:

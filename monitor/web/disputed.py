@@ -19,6 +19,7 @@ from typing import Any
 
 import redis
 
+from monitor.alerts.render import format_figure
 from monitor.alerts.routes import Route, RouteConfigError, disputed, takers
 from monitor.configfile import load_models
 from monitor.keys import Keys
@@ -115,3 +116,11 @@ def fact_disputes(fact: Fact, alerts: list[Alert], routes: list[Route]) -> FactD
                                                           d.alert.current.get("claim_id"))]
     lowest = conservative([d.conservative for d in current])
     return FactDisputes(found, current, lowest)
+
+
+def disputes_json(d: FactDisputes) -> dict[str, Any]:
+    """What `/api/facts` and `newsmon facts --json` add to a fact: whether it is disputed,
+    by which alerts, and the most conservative figure of the dispute about its current
+    figure."""
+    return {"disputed": d.disputed, "disputed_alerts": d.ids,
+            "conservative": format_figure(d.conservative) if d.conservative else None}
