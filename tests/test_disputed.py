@@ -258,6 +258,19 @@ def test_newsmon_facts_json_says_what_the_api_says(site: tuple, redis_server: ob
 
 
 @pytest.mark.integration
+def test_the_atom_feed_marks_the_disputed_alert(site: tuple) -> None:
+    import feedparser
+
+    base, alerts, _ = site
+    feed = feedparser.parse(httpx.get(base + "/alerts.atom").content)
+    assert not feed.bozo
+    terms = {e.id.rsplit(":", 1)[1]: {t.term for t in e.tags} for e in feed.entries}
+    assert "disputed" in terms[alerts[SEED_FACT].id]
+    assert "disputed" not in terms[alerts[DARAA_FACT].id]
+    assert sum("disputed" in t for t in terms.values()) == 1
+
+
+@pytest.mark.integration
 def test_the_disputed_mark_in_chromium(site: tuple, tmp_path: Path) -> None:
     from tests.test_web import _chromium, _headless
 

@@ -312,7 +312,9 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         from monitor.web.atom import alerts_feed
 
         root = settings.public_base_url.rstrip("/") or str(request.base_url).rstrip("/")
-        body = alerts_feed(list(reversed(ledger.all())), root + base_path, lab, _when)
+        alerts = list(reversed(ledger.all()))
+        held_back = frozenset(a.id for a in alerts if disputed(a, routes))
+        body = alerts_feed(alerts, root + base_path, lab, _when, held_back)
         return Response(body, media_type="application/atom+xml; charset=utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})
 

@@ -20,7 +20,10 @@ def _aware(at: datetime) -> datetime:
 
 
 def alerts_feed(alerts: list[Alert], root: str, lab: Labels,
-                when: Callable[[datetime], str]) -> bytes:
+                when: Callable[[datetime], str],
+                held_back: frozenset[str] = frozenset()) -> bytes:
+    """`held_back`: the alerts no route sends for their confidence, marked disputed as the
+    pages mark them, so a feed reader does not take them for what was sent."""
     fg = FeedGenerator()
     fg.id(f"{root}/alerts.atom")
     fg.title("newsmon — التنبيهات")
@@ -40,8 +43,12 @@ def alerts_feed(alerts: list[Alert], root: str, lab: Labels,
         fe.updated(_aware(a.created_at))
         fe.published(_aware(a.created_at))
         fe.category(term=a.kind, label=lab.kind(a.kind))
+        mark = ""
+        if a.id in held_back:
+            fe.category(term="disputed", label="متنازع عليه")
+            mark = "متنازع عليه: لم يُرسل إلى أحد، ثقته دون حد المسارات. "
         fe.summary(
-            f"{format_figure(a.previous)} ({source(a.previous)}) ← "
+            f"{mark}{format_figure(a.previous)} ({source(a.previous)}) ← "
             f"{format_figure(a.current)} ({source(a.current)}). "
             f"السبب: {lab.reason(a.reason)}. رُفع في {when(a.created_at)}.")
     return fg.atom_str(pretty=True)
