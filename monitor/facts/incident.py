@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from monitor.claims.lexicon import TermSet, term_set
+from monitor.claims.lexicon import TermSet, default_lexicon, term_set
 from monitor.claims.normalize import normalize, normalize_term
 from monitor.facts.story import cosine
 from monitor.models import Claim, ClaimRecord
@@ -61,20 +61,20 @@ def _series_cues(config_dir: str) -> TermSet:
 
 
 @lru_cache(maxsize=4)
-def _since_dated(config_dir: str) -> tuple[str | None, TermSet]:
-    """The word that opens "since <day> <month>", and the month names."""
+def _since_dated(config_dir: str) -> str | None:
+    """The word that opens "since <day> <month>"."""
     data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
-    lex = yaml.safe_load((Path(config_dir) / "lexicon.yaml").read_text(encoding="utf-8"))
     word = data.get("since_dated")
-    months = [str(n) for names in (lex.get("months") or {}).values() for n in names]
-    return (normalize_term(str(word)) if word else None), term_set(months, "month")
+    return normalize_term(str(word)) if word else None
 
 
 def _since_a_date(words: list[str], config_dir: str) -> bool:
-    """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date."""
-    since, months = _since_dated(config_dir)
+    """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date (the month names are the
+    lexicon's, as the extractor reads dates)."""
+    since = _since_dated(config_dir)
     if since is None:
         return False
+    months = default_lexicon().months  # the one the extractor loaded (same config dir)
     for i, w in enumerate(words):
         if w == since and i + 1 < len(words) and words[i + 1].isdigit():
             ahead = range(i + 2, min(i + 5, len(words)))
@@ -102,9 +102,10 @@ def is_series(claim: Claim) -> bool:
     after = _TOKEN.findall(normalize(sentence[at + len(claim.text):]).text)[:_CUE_AFTER]
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
     words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
-    cues = _series_cues(_config_dir())
+    config = _config_dir()
+    cues = _series_cues(config)
     return any(cues.match(words, i) is not None for i in range(len(words))) \
-        or _since_a_date(words, _config_dir())
+        or _since_a_date(words, config)
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are
@@ -188,8 +189,8 @@ def weak_figure(c: ClaimRecord) -> bool:
 def towns_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
     """Both figures name a town (below the key's province) and not the same one: an attack
     in Hawija and a bomb near Daquq, both in Kirkuk, the same day, are two incidents unless
-    their stories say they are one ; a camp the gazetteer files under a
-    town (Abu Shouk under El Fasher) is in it."""
+    their stories say they are one. A camp the gazetteer files under a town (Abu Shouk under
+    El Fasher) is in it."""
     la, lb = a.location or "", b.location or ""
     if la.count(".") < 2 or lb.count(".") < 2:
         return False
