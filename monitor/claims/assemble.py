@@ -143,14 +143,13 @@ def classes_of_tolls(claims: list[Claim]) -> list[Claim]:
     where the article gives a larger toll of people for that event (its sentences may name
     the place differently); otherwise it is the toll, named by who died ("لقي 14 مصلياً
     حتفهم" in a mosque bombing)."""
+    keys = [fact_of(c) for c in claims]
     tolls: dict[str, float] = {}  # per event, the article's largest toll of people
-    for c in claims:
-        key = fact_of(c)
+    for c, key in zip(claims, keys, strict=True):
         if key is not None and key.thing == "person" and not c.vague and c.low is not None:
             tolls[key.event] = max(tolls.get(key.event, 0.0), c.low)
     out = []
-    for c in claims:
-        key = fact_of(c)
+    for c, key in zip(claims, keys, strict=True):
         if key is not None and key.thing.startswith("person.~") and c.low is not None \
                 and tolls.get(key.event, 0.0) <= c.low:
             whole = replace(key, thing="person")
