@@ -234,15 +234,13 @@ def cmd_facts(args: argparse.Namespace) -> int:
         for fact, claims in store.all():
             sys.stdout.write(fact_text(fact, claims) + "\n")
         return 0
-    from monitor.web.disputed import alerts_of, disputes_json, fact_disputes, page_routes
+    from monitor.web.disputed import disputes_json, disputes_of, page_routes
 
     # As /api/facts says it: which contradictions no route sends for their confidence.
-    routes = page_routes(settings.routes_path)
     facts = list(store.all())
-    alerts = alerts_of(client, keys, [fact.key for fact, _ in facts])
-    for fact, claims in facts:
-        line = fact_json(fact, claims) | disputes_json(
-            fact_disputes(fact, alerts[fact.key], routes))
+    disputes = disputes_of(client, keys, facts, page_routes(settings.routes_path))
+    for (fact, claims), d in zip(facts, disputes, strict=True):
+        line = fact_json(fact, claims) | disputes_json(d)
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     return 0
 

@@ -42,9 +42,8 @@ from monitor.report import fact_json
 from monitor.settings import Settings
 from monitor.web.chart import timeline_svg
 from monitor.web.disputed import (
-    FactDisputes,
-    alerts_of,
     disputes_json,
+    disputes_of,
     fact_alerts,
     fact_disputes,
     page_routes,
@@ -194,18 +193,14 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         out.sort(key=lambda r: -r[0])
         return [(f, c) for _, f, c in out], events
 
-    def _disputes_of(found: list[tuple[Fact, list[ClaimRecord]]]) -> list[FactDisputes]:
-        """Each fact's disputes, from its alerts that hold (as its fact page reads them)."""
-        by_fact = alerts_of(client, keys, [f.key for f, _ in found])
-        return [fact_disputes(f, by_fact[f.key], routes) for f, _ in found]
-
     async def facts_page(request: Request) -> Response:
         q = request.query_params
         filters = {"event": q.get("event") or "", "place": q.get("place") or "",
                    "since": q.get("since") or "", "contradictions": q.get("contradictions")}
         found, events = _matching(q)
         rows = []
-        for (fact, claims), disputes in zip(found, _disputes_of(found), strict=True):
+        each = disputes_of(client, keys, found, routes)
+        for (fact, claims), disputes in zip(found, each, strict=True):
             latest = max((c.published for c in claims if c.published), default=None)
             current = next((c for c in claims if c.claim_id == fact.current_claim), None)
             rows.append({"key": fact.key, "label_parts": _label_parts(fact),
@@ -289,8 +284,9 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
 
     async def api_facts(request: Request) -> Response:
         found, _ = _matching(request.query_params)
+        each = disputes_of(client, keys, found, routes)
         return _json([fact_json(f, c) | disputes_json(d)
-                      for (f, c), d in zip(found, _disputes_of(found), strict=True)])
+                      for (f, c), d in zip(found, each, strict=True)])
 
     async def api_fact(request: Request) -> Response:
         got = facts.get(request.path_params["key"])

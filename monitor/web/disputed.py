@@ -118,6 +118,13 @@ def fact_disputes(fact: Fact, alerts: list[Alert], routes: list[Route]) -> FactD
     return FactDisputes(found, current, lowest)
 
 
+def disputes_of(client: redis.Redis, keys: Keys, facts: list[tuple[Fact, Any]],
+                routes: list[Route]) -> list[FactDisputes]:
+    """Each fact's disputes, from its alerts that hold (as its fact page reads them)."""
+    by_fact = alerts_of(client, keys, [f.key for f, _ in facts])
+    return [fact_disputes(f, by_fact[f.key], routes) for f, _ in facts]
+
+
 def disputes_json(d: FactDisputes) -> dict[str, Any]:
     """What `/api/facts` and `newsmon facts --json` add to a fact: whether it is disputed,
     by which alerts, and the most conservative figure of the dispute about its current
