@@ -147,3 +147,37 @@ def test_wounded_by_a_verb_of_wounding_are_injured() -> None:
     got = {c.low: c for c in claims("قتلت قوات الاحتلال 18 فلسطينيا وأصابت ألفين آخرين على "
                                     "حدود قطاع غزة.")}
     assert got[18].event == "killed" and got[2000].event == "injured"
+
+
+def _missiles(text: str) -> dict[float | None, Claim]:
+    return {c.low: c for c in claims(text) if (c.entity or "").startswith("missile")}
+
+
+def test_missiles_fired_and_brought_down_are_counts_of_their_own() -> None:
+    """The strikes on Syria of 14 April 2018 were 103, 105 or 110 missiles as each side
+    told it: a count of missiles fired, whatever toll a verb nearby speaks of."""
+    got = _missiles("قال الجيش السوري إن 110 صواريخ أطلقت على مواقع في سوريا، وإن الدفاعات "
+                    "الجوية السورية أسقطت 71 من الصواريخ. وقتل 12 شخصا بقصف صاروخي.")
+    assert got[110].fact_key == "launched:missile:sy:total"
+    assert got[71].fact_key == "intercepted:missile:sy:total"
+    (toll,) = [c for c in claims("وقتل 12 شخصا بقصف صاروخي على دوما.") if c.low == 12]
+    assert toll.event == "killed" and toll.entity == "person"
+    (freed,) = claims("أعلنت السلطات إطلاق سراح 30 معتقلا في سوريا.")
+    assert freed.event == "released"
+
+
+def test_each_country_that_fired_counts_apart_and_a_coalition_is_the_whole() -> None:
+    got = _missiles("وأطلقت فرنسا 12 صاروخا على سوريا. وقالت إسرائيل إن إيران أطلقت 20 "
+                    "صاروخا على الجولان في سوريا.")
+    assert got[12].entity == "missile.fr" and got[20].entity == "missile.ir"
+    (whole,) = _missiles("أطلقت القوات الأمريكية والبريطانية والفرنسية 105 صواريخ على سوريا."
+                         ).values()
+    assert whole.entity == "missile"
+
+
+def test_missiles_below_the_articles_whole_are_its_parts_unless_another_source_says() -> None:
+    got = _missiles("أطلقت القوات الأمريكية والبريطانية والفرنسية 105 صواريخ على سوريا. "
+                    "واستهدف 76 صاروخا مركز برزة. وقال الجيش السوري إن 103 صواريخ أطلقت.")
+    assert got[105].fact_key == "launched:missile:sy:total"
+    assert got[76].fact_key is not None and got[76].fact_key.split(":")[1] == "missile.part"
+    assert got[103].fact_key == "launched:missile:sy:total"  # the Syrian army's own count

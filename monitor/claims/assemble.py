@@ -12,7 +12,7 @@ from monitor.claims.counted import PERSON_CLASSES, class_of, count_head, entity_
 from monitor.claims.doc import Doc, Mention, before_in_sentence, has, in_sentence, sentence_range
 from monitor.claims.events import EventRegistry
 from monitor.claims.normalize import normalize_term
-from monitor.claims.place import location_of
+from monitor.claims.place import launcher_of, location_of
 from monitor.claims.qualifiers import qualifier
 from monitor.claims.when import is_daily, time_of
 from monitor.claims.words import optional, word, word_set
@@ -158,6 +158,31 @@ def classes_of_tolls(claims: list[Claim]) -> list[Claim]:
     return out
 
 
+def things_below_whole(claims: list[Claim], thing_events: frozenset[str], outlet: str
+                       ) -> list[Claim]:
+    """Missiles an article counts below its largest count of them are its parts: the 76 at
+    Barzeh and the 22 at Him Shinshar of the 105, a ship's 30, one site's 13 brought down.
+    Not a figure given to another source than the largest: "the Syrian army said 110" in a
+    story of the Pentagon's 105 is a dispute."""
+    keys = [fact_of(c) for c in claims]
+    largest: dict[str, Claim] = {}
+    for c, key in zip(claims, keys, strict=True):
+        if key is not None and key.event in thing_events and "." not in key.thing \
+                and not c.vague and c.low is not None:
+            top = largest.get(str(key))
+            if top is None or (top.low or 0.0) < c.low:
+                largest[str(key)] = c
+    out = []
+    for c, key in zip(claims, keys, strict=True):
+        top = largest.get(str(key)) if key is not None else None
+        if key is not None and top is not None and c.low is not None and not c.vague \
+                and c.low < (top.low or 0.0) \
+                and c.attributed_to in (outlet, None, top.attributed_to):
+            c = _as_part(c, key)
+        out.append(c)
+    return out
+
+
 def breakdown_totals(claims: list[Claim]) -> list[Claim]:
     """A breakdown given without its total stands for the total: `4253 عربياً و983 أجنبياً
     و467 عراقياً` is also a claim of 5703 about all of them, so it meets (and agrees or
@@ -220,6 +245,8 @@ def claim_of(doc: Doc, m: Mention, earlier: list[Claim]) -> Claim | None:
             sub = f"~{cls}"
     when, time_stated = time_of(doc, m, inherit=event in lex.registry.incident)
     location, place_stated = location_of(doc, m, event)
+    if event in lex.thing_actor_events and entity and (by := launcher_of(doc, m)):
+        entity = f"{entity}.{by}"  # France's 12 of the 105 missiles: a part, by who fired
     if unit in _BARE_CURRENCY:
         unit = _BARE_CURRENCY[unit].get((location or "").split(".")[0], unit)
     speaker = speaker_of(doc, m) or doc.article.outlet

@@ -171,6 +171,8 @@ def _by_entity(doc: Doc, m: Mention, entity: str | None) -> str | None:
 
 
 _RUNS = word_set("counted", "runs")
+_OF = word("counted", "from")  # من
+_GLUED_BEFORE_THING = "لب"  # "للصاروخ", "بالصواريخ": a price or a means, not the count
 _FROM_OR_RUNS = _RUNS | {word("counted", "from")}
 
 
@@ -200,8 +202,29 @@ def _not_events(doc: Doc, i: int) -> set[int]:
     return found
 
 
+def _thing_event(doc: Doc, m: Mention, entity: str | None) -> str | None:
+    """The event of a figure that counts a thing only its own events happen to ("30
+    صاروخا", "5 من الصواريخ" right after the figure): the nearest of their words, or the
+    first; None for any other figure."""
+    events = doc.lex.thing_events.get((entity or "").split(".")[0])
+    if not events:
+        return None
+    k = m.last + 1
+    if k + 1 < len(doc.words) and doc.words[k] == _OF:
+        k += 1  # "5 من الصواريخ"
+    t = doc.match(doc.lex.entities, k) if k < len(doc.words) else None
+    if t is None or t.label != entity or doc.words[k][:1] in _GLUED_BEFORE_THING:
+        # "قتل 12 بقصف صاروخي", "14 غواصة من الصواريخ", "850 ألف للصاروخ": no count of them
+        return None
+    found = nearest_cost(doc, doc.lex.thing_triggers, m, before=10, after=6)
+    return found[1].label if found is not None and found[1].label in events else events[0]
+
+
 def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
+    thing = _thing_event(doc, m, entity)
+    if thing is not None:
+        return thing
     nxt = m.last + 1
     counted = doc.match(lex.entities, nxt) if nxt + 1 < len(doc.words) else None
     if counted is not None and (counted.label == "other" or nearest_cost(

@@ -3,14 +3,21 @@
     doc (tokens, sentences) -> mentions (numbers and their kinds) -> per count: qualifiers,
     counted (thing and event), place, when, attribution -> assemble (a claim, its fact key
     from monitor/facts/identity.py) -> vet (no fact for a figure that counts nothing its
-    key says) -> parts of lists, classes of tolls -> breakdown totals
+    key says) -> parts of lists, classes of tolls, things below the article's whole ->
+    breakdown totals
 
 Lexicons come from config/ (see monitor/claims/lexicon.py).
 """
 
 from __future__ import annotations
 
-from monitor.claims.assemble import breakdown_totals, claim_of, classes_of_tolls, enumerated_parts
+from monitor.claims.assemble import (
+    breakdown_totals,
+    claim_of,
+    classes_of_tolls,
+    enumerated_parts,
+    things_below_whole,
+)
 from monitor.claims.doc import build_doc
 from monitor.claims.lexicon import Lexicon
 from monitor.claims.mentions import find_mentions
@@ -28,7 +35,8 @@ def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
         if claim is not None:
             claims.append(claim)
     claims = enumerated_parts(vet(article, claims, doc.lex), doc.norm.original)
-    claims = classes_of_tolls(claims)
+    claims = things_below_whole(classes_of_tolls(claims), doc.lex.thing_event_names,
+                                article.outlet)
     return claims + breakdown_totals(claims)
 
 

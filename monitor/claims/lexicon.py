@@ -245,6 +245,12 @@ class Lexicon:
     key_level: str
     country_adjectives: dict[str, str]  # normalised form of a country's adjective -> place id
     authority_words: frozenset[str]  # last word of an authority the adjective follows
+    # Things only their own events happen to (missile -> launched, intercepted; the first is
+    # the default) and those events' words, read only for figures that count such things.
+    thing_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    thing_triggers: TermSet = field(default_factory=lambda: _set([]))
+    thing_event_names: frozenset[str] = field(init=False, default=frozenset())
+    thing_actor_events: frozenset[str] = frozenset()  # split by who did it (who fired)
 
     def __post_init__(self) -> None:
         self._sets = [v for v in vars(self).values() if isinstance(v, TermSet)]
@@ -258,6 +264,7 @@ class Lexicon:
         self._marks: dict[str, frozenset[int]] = {}
         self._compile()
         self._currency_codes = {t.label for t in self.currencies.terms}
+        self.thing_event_names = frozenset(e for evs in self.thing_events.values() for e in evs)
 
     def _compile(self) -> None:
         """All term sets in one index, built once (at load, so before a worker forks): a
@@ -431,7 +438,16 @@ def load_lexicon(config_dir: Path) -> Lexicon:
     places = _set(place_terms)  # one add: each add sorts and indexes the whole set again
     nc = data["not_counts"]
     rel = {normalize_term(k): int(v) for k, v in data["relative_time"].items()}
+    things = data.get("thing_events") or {}  # absent from copies older than it
+    for thing, evs in things.items():
+        unknown = sorted(set(evs) - set(data["events"]))
+        if unknown:
+            raise ValueError(f"lexicon.yaml: thing_events.{thing}: {unknown} are not in events")
     return Lexicon(
+        thing_events={thing: tuple(evs) for thing, evs in things.items()},
+        thing_actor_events=frozenset(data.get("thing_actor_events") or ()),
+        thing_triggers=_set(*[_terms(words, ev) for evs in things.values()
+                              for ev, words in evs.items()]),
         events=events,
         event_nouns=nouns,
         registry=load_events(data["events"]),

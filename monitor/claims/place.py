@@ -6,7 +6,7 @@ from bisect import bisect_left
 
 from monitor.claims.counted import count_head
 from monitor.claims.doc import TOWN_NOUNS, Doc, Mention, sentence_range
-from monitor.claims.words import clitics, word, word_set
+from monitor.claims.words import clitics, optional, word, word_set
 
 # The words of config/lexicon/place.yaml.
 _LOCATIVE = word_set("place", "locative")
@@ -14,6 +14,7 @@ _TO, _FROM, _BACKED = word("place", "to"), word("place", "from"), word("place", 
 _AGENCY, _OF_NEWS = word("place", "agency"), word("place", "of_news")
 _NOT_NAMES = word_set("place", "not_names")
 _THE_COUNTRY = word_set("place", "the_country")
+_THAT = frozenset(optional("place", "that", ()))
 _PLACE_PREPOSITIONS = "".join(clitics("place_prepositions"))  # بحلب، لدمشق
 _GLUED_TO_PLACE = frozenset(_PLACE_PREPOSITIONS)
 
@@ -136,10 +137,75 @@ def location_of(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bo
     A country is narrowed to the province the article is about ("29 فلسطينيا" in a story
     of Gaza's border protests is Gaza's toll): the same incident told by two outlets, one
     naming the province in the figure's sentence and one not, is one incident's key."""
+    if event in doc.lex.thing_event_names:
+        # Missiles fired at Syria, from Israeli jets, at Iranian sites, brought down over
+        # al-Kiswah: the story's country is the one place all its tellings share.
+        found = _main_country(doc)
+        if found is not None:
+            return found, True
+        place, stated = _location(doc, m, event)
+        return (place.split(".")[0] if place and not place.startswith("~") else None), stated
     place, stated = _location(doc, m, event)
     if place is not None and "." not in place and not place.startswith("~"):
         return _focus(doc).get(place, place), stated
     return place, stated
+
+
+# How far before a missile figure its launcher may be named ("أطلقت الولايات المتحدة، 59
+# صاروخا"، "إيران أطلقت 20 صاروخا"، "الجيش الفرنسي أطلق 12 صاروخا").
+LAUNCHER_BEFORE = 8
+LAUNCHER_AFTER = 5
+
+
+def launcher_of(doc: Doc, m: Mention) -> str | None:
+    """The one country that fired, named before the figure in its clause, not as where to
+    ("على سوريا", "لإيران"): France's 12 of the strikes' 105 are a part, and Iran's 20
+    rockets on the Golan are not Israel's 60 on Syria."""
+    a, _ = sentence_range(doc, m.first)
+    lo = max(a, m.first - LAUNCHER_BEFORE)  # "أطلقت الولايات المتحدة، 59": commas and all
+    adjectives, words = doc.lex.country_adjectives, doc.words
+    # "قال الضابط في الجيش الروسي إنه تم استخدام 103": the speaker is before «إن».
+    lo = max([lo, *(k + 1 for k in range(lo, m.first) if words[k] in _THAT)])
+    if any(t.label not in doc.lex.thing_actor_events
+           for _, t in doc.hits(doc.lex.thing_triggers, lo, m.first)):
+        return None  # "اعترضت الدفاعات السورية 71 من أصل 103": Syria brought them down
+    found = [(k, place_id.split(".")[0]) for k, place_id, locative in _place_mentions(
+        doc, a, m.first) if k >= lo and not locative]
+    for k in range(lo, m.first):
+        w = words[k]
+        if w in adjectives:
+            found.append((k, adjectives[w]))
+        elif w[:1] == "و" and w[1:] in adjectives:
+            return None  # "القوات الأمريكية والبريطانية والفرنسية": the coalition fired
+    if not found:
+        # "20 صاروخا أطلقتها إيران": the verb and its subject right after the counted noun.
+        _, b = sentence_range(doc, m.first)
+        hi = min(b, m.last + LAUNCHER_AFTER)
+        if doc.breaks_between(m.last, hi) == 0 and any(
+                t.label in doc.lex.thing_actor_events
+                for _, t in doc.hits(doc.lex.thing_triggers, m.last + 1, hi)):
+            found = [(k, place_id.split(".")[0]) for k, place_id, locative in
+                     _place_mentions(doc, m.last + 1, hi) if not locative]
+            return min(found)[1] if found else None
+    # "قال الجيش الإسرائيلي إن إيران أطلقت 20 صاروخا": the one named last is the subject.
+    return max(found)[1] if found else None
+
+
+def _main_country(doc: Doc) -> str | None:
+    """The country the article names most (its places and theirs), when one leads."""
+    found: str | None = doc.once(("main country",), lambda: _find_main_country(doc))
+    return found
+
+
+def _find_main_country(doc: Doc) -> str | None:
+    counts: dict[str, int] = {}
+    for _, place_id, _ in _place_mentions(doc, 0, len(doc.words)):
+        country = place_id.split(".")[0]
+        counts[country] = counts.get(country, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 # A province is what an article is about when it names it this often, and at least twice as

@@ -115,6 +115,8 @@ def _not_count_after(a: Around, c: Counted, lex: Lexicon) -> bool:
 
 def _counts_objects(a: Around, c: Counted, lex: Lexicon) -> bool:
     """`16 آلية`, `643 سجنا`: the noun the figure governs is a thing, not people."""
+    if (a.claim.entity or "").split(".")[0] in lex.thing_events:
+        return False  # "30 صاروخا" launched: the thing is what its own event counts
     return a.claim.unit in _FACT_UNITS and _first_word_in(c.objects, a.after)
 
 

@@ -78,8 +78,9 @@ def scope(*, modality: str, daily: bool, incident: bool, when: date | None) -> s
 
 
 def thing(entity: str | None, unit: str) -> str | None:
-    """What a key counts: the class of people, or else the unit (tonnes, dollars)."""
-    return entity if unit == "person" else unit
+    """What a key counts: the class of people, the thing a count names (missiles, trucks,
+    food baskets: 30 missiles meet no 30 trucks), or else the unit (tonnes, dollars)."""
+    return entity if unit == "person" or (unit == "count" and entity) else unit
 
 
 def key_of(*, event: str | None, entity: str | None, unit: str, place: str | None,
