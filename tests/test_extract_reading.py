@@ -175,9 +175,21 @@ def test_each_country_that_fired_counts_apart_and_a_coalition_is_the_whole() -> 
     assert whole.entity == "missile"
 
 
-def test_missiles_below_the_articles_whole_are_its_parts_unless_another_source_says() -> None:
+def test_missiles_below_the_articles_whole_are_its_parts() -> None:
     got = _missiles("أطلقت القوات الأمريكية والبريطانية والفرنسية 105 صواريخ على سوريا. "
-                    "واستهدف 76 صاروخا مركز برزة. وقال الجيش السوري إن 103 صواريخ أطلقت.")
-    assert got[105].fact_key == "launched:missile:sy:total"
-    assert got[76].fact_key is not None and got[76].fact_key.split(":")[1] == "missile.part"
-    assert got[103].fact_key == "launched:missile:sy:total"  # the Syrian army's own count
+                    "واستهدف 76 صاروخا مركز برزة. وقال الجيش السوري إن 110 صواريخ أطلقت، "
+                    "وإن 100 صاروخ لم تسقط قتيلا.")
+    assert got[110].fact_key == "launched:missile:sy:total"  # the whole (the Syrian army's)
+    for part in (105, 76, 100):
+        key = got[part].fact_key
+        assert key is not None and key.split(":")[:2] == ["launched", "missile.part"], part
+
+
+def test_the_day_of_a_month_written_in_words_is_a_date_not_a_count() -> None:
+    """"منذ الثلاثين من آذار" is the thirtieth of March, the day the protests began: no
+    count of 30 killed, and the toll it dates is a running series."""
+    from monitor.facts.incident import as_series
+
+    got = claims("قتل 16 فلسطينيا منذ الثلاثين من آذار في غزة.")
+    assert [c.low for c in got] == [16]
+    assert as_series(got[0]).series

@@ -216,7 +216,8 @@ def _thing_event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     if t is None or t.label != entity or doc.words[k][:1] in _GLUED_BEFORE_THING:
         # "قتل 12 بقصف صاروخي", "14 غواصة من الصواريخ", "850 ألف للصاروخ": no count of them
         return None
-    found = nearest_cost(doc, doc.lex.thing_triggers, m, before=10, after=6)
+    # Before the figure only: "110 صواريخ … قائلا إنه اعترض أغلبها" were fired.
+    found = nearest_cost(doc, doc.lex.thing_triggers, m, before=10, after=0)
     return found[1].label if found is not None and found[1].label in events else events[0]
 
 

@@ -24,6 +24,7 @@ import yaml
 
 from monitor.claims.lexicon import TermSet, default_lexicon, term_set
 from monitor.claims.normalize import normalize, normalize_term
+from monitor.claims.numbers import word_number
 from monitor.facts.story import cosine
 from monitor.models import Claim, ClaimRecord
 
@@ -76,7 +77,9 @@ def _since_a_date(words: list[str], config_dir: str) -> bool:
         return False
     months = default_lexicon().months  # the one the extractor loaded (same config dir)
     for i, w in enumerate(words):
-        if w == since and i + 1 < len(words) and words[i + 1].isdigit():
+        if w == since and i + 1 < len(words) and (
+                words[i + 1].isdigit() or word_number(words[i + 1]) is not None):
+            # "منذ 30 آذار", "منذ الثلاثين من آذار"
             ahead = range(i + 2, min(i + 5, len(words)))
             if any(months.match(words, k) is not None for k in ahead):
                 return True
