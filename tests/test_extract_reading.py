@@ -162,6 +162,9 @@ def test_missiles_fired_and_brought_down_are_counts_of_their_own() -> None:
     assert got[71].fact_key == "intercepted:missile:sy:total"
     (toll,) = [c for c in claims("وقتل 12 شخصا بقصف صاروخي على دوما.") if c.low == 12]
     assert toll.event == "killed" and toll.entity == "person"
+    got = _missiles("وقالت وزارة الدفاع الروسية إن الدفاعات السورية دمرت 71 من 103 صواريخ "
+                    "موجهة في سوريا.")
+    assert got[103].event == "launched"  # "of 103": the whole fired
     (freed,) = claims("أعلنت السلطات إطلاق سراح 30 معتقلا في سوريا.")
     assert freed.event == "released"
 
