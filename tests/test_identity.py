@@ -120,3 +120,17 @@ def test_a_country_narrows_to_the_province_the_article_is_about() -> None:
     both = gaza.replace("وقالت وزارة الصحة في غزة", "وقالت وزارة الصحة في نابلس والخليل")
     keys = {c.fact_key for c in extract_claims(Article(id="g2", title="احتجاجات", text=both))}
     assert "killed:person:ps:total" in keys
+
+
+def test_the_one_province_named_once_as_where_is_the_articles() -> None:
+    """"مقتل فلسطيني برصاص الجيش الإسرائيلي في غزة" names Gaza once, as where: the
+    53 dead in Palestine are Gaza's toll. Baghdad at the head of a title names the
+    government, not where (and «ب» begins its name: it is no preposition)."""
+    text = "قال مسؤول إن 53 فلسطينيا قتلوا في فلسطين منذ بدء الاحتجاجات."
+    keys = {c.fact_key for c in extract_claims(Article(
+        id="g3", title="مقتل فلسطيني برصاص إسرائيلي في غزة", text=text))}
+    assert keys == {"killed:person:ps.gaza:total"}
+    moved = "قال مسؤول عراقي إن 2500 معتقل نقلوا من سوريا إلى العراق."
+    keys = {c.fact_key for c in extract_claims(Article(
+        id="g4", title="بغداد تقدم رقماً أقل", text=moved))}
+    assert keys == {"transferred:detainee:iq:total"}

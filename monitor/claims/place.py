@@ -46,7 +46,9 @@ def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
                 (end < len(words) and words[end] == _OF_NEWS):
             continue  # "وكالة السودان للأنباء" is a news agency, not where it happened
         prev = words[k - 1] if k > 0 else ""
-        out.append((k, t.label, prev in _LOCATIVE or words[k][:1] in _GLUED_TO_PLACE))
+        # "بغزة" has «ب» glued on; "بغداد" and "بيروت" begin with it.
+        glued = words[k][:1] in _GLUED_TO_PLACE and not words[k].startswith(t.tokens[0])
+        out.append((k, t.label, prev in _LOCATIVE or glued))
         skip_to = k + len(t.tokens)
     return out
 
@@ -209,7 +211,9 @@ def _find_main_country(doc: Doc) -> str | None:
 
 
 # A province is what an article is about when it names it this often, and at least twice as
-# often as any other province of the same country.
+# often as any other province of the same country; or when it is the only province named,
+# once, as where something happened ("في غزة", "بغزة"): "بغداد تقدم رقماً أقل" in a title
+# names the government, not where.
 FOCUS_MENTIONS = 2
 
 
@@ -221,17 +225,23 @@ def _focus(doc: Doc) -> dict[str, str]:
 
 def _find_focus(doc: Doc) -> dict[str, str]:
     counts: dict[str, dict[str, int]] = {}
-    for _, place_id, _ in _place_mentions(doc, 0, len(doc.words)):
+    located: set[str] = set()  # provinces named once as where (a locative word before)
+    for _, place_id, locative in _place_mentions(doc, 0, len(doc.words)):
         parts = place_id.split(".")
         if len(parts) < 2:
             continue
         by = counts.setdefault(parts[0], {})
-        by[".".join(parts[:2])] = by.get(".".join(parts[:2]), 0) + 1
+        province = ".".join(parts[:2])
+        by[province] = by.get(province, 0) + 1
+        if locative:
+            located.add(province)
     out = {}
     for country, by in counts.items():
         ranked = sorted(by.values(), reverse=True)
         top = max(by, key=lambda k: (by[k], k))
         if ranked[0] >= FOCUS_MENTIONS and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1]):
+            out[country] = top
+        elif len(ranked) == 1 and top in located:
             out[country] = top
     return out
 
