@@ -247,3 +247,22 @@ def test_a_stated_count_is_held_to_the_last_stated_count_not_a_bound_between(
     got = alerts(redis_client, "inc-firm", [art("a", 0, *GAZA_1), art("b", 3, *GAZA_2),
                                             art("c", 6, *GAZA_3)])
     assert ("a", "c", "contradicts") in got
+
+
+def test_a_toll_ten_times_another_is_another_span_unless_it_rose_that_day(
+        redis_client: redis.Redis) -> None:
+    """The 1,600 dead of a months-long offensive, told in the next day's story of one
+    strike's 12, is no earlier report of that strike; Gaza's injured, 12 in the morning and
+    more than 900 by the evening of the same day, are one count rising."""
+    title = "قتلى في غارات على ريف دمشق"
+    offensive = art("a", 0, title, "قال المرصد السوري لحقوق الإنسان إن 1600 مدني قتلوا في "
+                    "الغوطة الشرقية بريف دمشق في الهجوم على الغوطة.")
+    strike = art("b", 20, title, "قال المرصد السوري لحقوق الإنسان إن 12 مدنيا قتلوا في غارة "
+                 "جوية على الغوطة الشرقية بريف دمشق.")
+    assert alerts(redis_client, "inc-span", [offensive, strike]) == set()
+    gaza = "إصابات برصاص إسرائيلي على حدود غزة"
+    morning = art("c", 0, gaza, "قالت وزارة الصحة في غزة إن 12 فلسطينيا أصيبوا برصاص الجيش "
+                  "الإسرائيلي قرب السياج الحدودي شرق قطاع غزة.")
+    evening = art("d", 9, gaza, "قالت وزارة الصحة في غزة إن أكثر من 900 فلسطيني أصيبوا "
+                  "برصاص الجيش الإسرائيلي قرب السياج الحدودي شرق قطاع غزة.")
+    assert ("c", "d", "updates") in alerts(redis_client, "inc-rise", [morning, evening])
