@@ -4,13 +4,14 @@ or retract alerts (their deliveries go to monitor/delivery.py)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from monitor.alerts.ledger import AlertLedger, build_alert
 from monitor.claims.extract import extract_claims
 from monitor.delivery import Delivery
-from monitor.facts.identity import fact_of
+from monitor.facts.identity import country_view, fact_of
 from monitor.facts.incident import as_series
-from monitor.facts.store import FactStore
+from monitor.facts.store import FactStore, Recorded
 from monitor.ingest import Ingestor
 from monitor.logs import get_logger
 from monitor.metrics import ALERTS_RAISED, CLAIMS, JOB_SECONDS, VERDICTS
@@ -38,34 +39,45 @@ class ArticleProcessor:
         CLAIMS.inc(len(claims))
         alerts: list[Alert] = []
         for claim in claims:
-            if fact_of(claim) is None:  # not a fact: a plan, a hypothesis, no event
+            key = fact_of(claim)
+            if key is None:  # not a fact: a plan, a hypothesis, no event
                 continue
             claim = as_series(claim)  # a stated running total is a point of a series
-            rec = self.facts.record(claim, article)
+            rec = self.facts.record(claim, article, key)
             if not rec.already:
                 VERDICTS.labels(verdict=rec.record.verdict).inc()
             log.info("verdict", fact_key=claim.fact_key, verdict=rec.record.verdict,
                      figure=claim.text, already=rec.already)
-            for raised in rec.raised:
-                alert = build_alert(rec.fact, raised)
-                # Even on a re-run the alert is offered again: `add` is idempotent, and
-                # deliveries missing after a crash are enqueued now.
-                if self.ledger.add(alert):
-                    ALERTS_RAISED.labels(kind=alert.kind).inc()
-                    log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
-                             kind=alert.kind)
-                    alerts.append(alert)
-                else:
-                    alert = self.ledger.get(alert.id) or alert
-                if self.ledger.status(alert) == "active":
-                    self.delivery.enqueue_deliveries(alert)
-            for prev_id, cur_id in rec.retracted:
-                assert claim.fact_key
-                alert_id = Alert.stable_id(claim.fact_key, prev_id, cur_id)
-                self.ledger.retract(claim.fact_key, alert_id)
-                log.info("alert_retracted", fact_key=claim.fact_key, alert_id=alert_id,
-                         why="an older report arrived and the history settled differently")
-                self.delivery.enqueue_withdrawals(alert_id)
+            alerts += self._offer(rec, log)
+            view = country_view(key)
+            if view is not None:
+                # Gaza's 51 dead also meet the report of the same day that names only
+                # Palestine (its 53), in the country's fact.
+                alerts += self._offer(self.facts.record(claim, article, view), log)
         self.ingestor.done(article_id)
         JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)
+        return alerts
+
+    def _offer(self, rec: Recorded, log: Any) -> list[Alert]:
+        """Raise the alerts a recorded claim holds now, withdraw those it no longer does."""
+        alerts: list[Alert] = []
+        for raised in rec.raised:
+            alert = build_alert(rec.fact, raised)
+            # Even on a re-run the alert is offered again: `add` is idempotent, and
+            # deliveries missing after a crash are enqueued now.
+            if self.ledger.add(alert):
+                ALERTS_RAISED.labels(kind=alert.kind).inc()
+                log.info("alert_raised", fact_key=alert.fact_key, alert_id=alert.id,
+                         kind=alert.kind)
+                alerts.append(alert)
+            else:
+                alert = self.ledger.get(alert.id) or alert
+            if self.ledger.status(alert) == "active":
+                self.delivery.enqueue_deliveries(alert)
+        for prev_id, cur_id in rec.retracted:
+            alert_id = Alert.stable_id(rec.fact.key, prev_id, cur_id)
+            self.ledger.retract(rec.fact.key, alert_id)
+            log.info("alert_retracted", fact_key=rec.fact.key, alert_id=alert_id,
+                     why="an older report arrived and the history settled differently")
+            self.delivery.enqueue_withdrawals(alert_id)
         return alerts

@@ -266,3 +266,27 @@ def test_a_toll_ten_times_another_is_another_span_unless_it_rose_that_day(
     evening = art("d", 9, gaza, "قالت وزارة الصحة في غزة إن أكثر من 900 فلسطيني أصيبوا "
                   "برصاص الجيش الإسرائيلي قرب السياج الحدودي شرق قطاع غزة.")
     assert ("c", "d", "updates") in alerts(redis_client, "inc-rise", [morning, evening])
+
+
+def test_a_provinces_figure_meets_the_countrys_report_of_the_same_incident(
+        redis_client: redis.Redis, tmp_path) -> None:
+    """Gaza's 51 dead and the next report's 53 "Palestinians" (no province named) are one
+    toll told twice: the province's figure is also held in its country's fact, where it
+    meets the country's figures of the same story, and never another province's (the West
+    Bank's 2 is no report of Gaza's toll)."""
+    from monitor.replay import replay
+    from monitor.settings import Settings
+
+    routes = tmp_path / "routes.yaml"
+    routes.write_text("routes: []\n", encoding="utf-8")
+    title = "مقتل فلسطينيين برصاص الجيش الإسرائيلي في احتجاجات مسيرة العودة"
+    gaza = art("a", 0, title, "قالت وزارة الصحة إن 51 فلسطينيا قتلوا برصاص الجيش الإسرائيلي "
+               "في احتجاجات مسيرة العودة قرب السياج الحدودي في قطاع غزة.")
+    country = art("b", 5, title, "قالت وزارة الصحة إن 53 فلسطينيا قتلوا برصاص الجيش "
+                  "الإسرائيلي في فلسطين خلال احتجاجات مسيرة العودة قرب السياج الحدودي.")
+    bank = art("c", 6, "مقتل فلسطينيين في الضفة الغربية", "قتل 2 فلسطينيا برصاص الجيش "
+               "الإسرائيلي في مدينة نابلس بالضفة الغربية.")
+    got = replay(redis_client, "inc-view", [gaza, country, bank], Settings(routes_file=routes))
+    pairs = {(a.previous["article_id"], a.current["article_id"], a.fact_key) for a in got}
+    assert ("a", "b", "killed:person:ps:total") in pairs
+    assert not any("c" in p[:2] for p in pairs)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from monitor.claims.events import EventRegistry
 from monitor.claims.lexicon import default_lexicon
+from monitor.facts.identity import is_view
 from monitor.facts.incident import (
     LINK_COSINE,
     LINK_WINDOW_DAYS,
@@ -70,10 +72,15 @@ def _width(c: ClaimRecord, tolerance: float) -> float:
 
 def when(c: ClaimRecord) -> tuple[date, datetime]:
     """Order of claims in the world: the time the figure refers to, then publication."""
-    pub_day = (c.published.astimezone(UTC) if c.published.tzinfo else c.published).date() \
-        if c.published else date.min
-    ref = date.fromisoformat(c.time) if c.time else pub_day
-    pub = c.published or datetime.min
+    return _when(c.time, c.published)
+
+
+@lru_cache(maxsize=65536)  # every sort and window test of a settle asks again
+def _when(time: str | None, published: datetime | None) -> tuple[date, datetime]:
+    pub_day = (published.astimezone(UTC) if published.tzinfo else published).date() \
+        if published else date.min
+    ref = date.fromisoformat(time) if time else pub_day
+    pub = published or datetime.min
     if pub.tzinfo is not None:
         pub = pub.astimezone(UTC).replace(tzinfo=None)  # +04:00 and GMT on one clock
     return ref, pub
@@ -225,12 +232,17 @@ def _gap_seconds(a: ClaimRecord, b: ClaimRecord) -> float:
     return abs((when(a)[1] - when(b)[1]).total_seconds())
 
 
-def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[str]
-             ) -> dict[str, float | bool] | None:
+def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[str],
+             fact_key: str | None = None) -> dict[str, float | bool] | None:
     """Whether an earlier claim `p` of the fact is a report `c` may be compared with, and the
     evidence: a linked report of the same incident within the window; for a point of a
     series, also any earlier point, and earlier figures of its story, within months. A
     one-incident figure never meets a series point (a day's toll is no running total)."""
+    if fact_key is not None and is_view(p.fact_key, fact_key) \
+            and is_view(c.fact_key, fact_key):
+        # Two provinces' figures in their country's fact: one province's meet in its own
+        # fact, and two provinces' are two incidents.
+        return None
     gap = _gap_seconds(p, c)
     if (p.article_id, p.version) == (c.article_id, c.version) \
             and not _may_meet_in_article(p, c):
@@ -238,7 +250,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
     if c.series and gap <= SERIES_DAYS * 86400:
         if p.series:
             return {"series": True}
-        tie = link(p, c, wp, wc)
+        tie = link(p, c, wp, wc, fact_key)
         # "by Thursday evening, 75" after the morning's 50 at the same hospital: under a
         # local key, the same day's figure is the count the series moved on from.
         if tie.story >= LINK_COSINE or tie.sentence >= SENTENCE_OVERLAP \
@@ -253,7 +265,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         return None
     if _other_span(p, c):
         return None
-    tie = ties(p, c, wp, wc)
+    tie = ties(p, c, wp, wc, fact_key)
     return tie.evidence() if tie is not None else None
 
 
@@ -286,8 +298,20 @@ def firm(c: ClaimRecord) -> bool:
     return not c.vague and c.derived is None and c.low is not None and c.high is not None
 
 
+def may_change(c: ClaimRecord, since: ClaimRecord, fact_key: str | None = None) -> bool:
+    """Whether `since`, arriving, can change the verdict of `c` (a claim of the same fact):
+    its own, or one after it within its window, or a point of a series. A province's
+    figure arriving in its country's fact changes no other province's verdict there (two
+    such never meet): only its own and the country's figures after it."""
+    if order(c) < order(since) or not (c.series or within_window(c, since)):
+        return False
+    return not (fact_key is not None and c.claim_id != since.claim_id
+                and is_view(since.fact_key, fact_key) and is_view(c.fact_key, fact_key))
+
+
 def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_days: int,
-                  since: ClaimRecord | None = None) -> tuple[list[Settled], ClaimRecord | None]:
+                  since: ClaimRecord | None = None, fact_key: str | None = None
+                  ) -> tuple[list[Settled], ClaimRecord | None]:
     """`settle` for a fact of incidents: each claim is decided against the latest earlier
     claim it may meet (`may_meet`), or is new; a figure that states its count is held to
     the latest that states one too, when one does, not to a bound or a word estimate that
@@ -308,12 +332,11 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
-        if since is not None and (order(c) < order(since)
-                                  or not (c.series or within_window(c, since))):
+        if since is not None and not may_change(c, since, fact_key):
             continue
         anchor, evidence = None, None
         for j in range(i - 1, -1, -1):
-            found = may_meet(ordered[j], c, words_of(j), words_of(i))
+            found = may_meet(ordered[j], c, words_of(j), words_of(i), fact_key)
             if found is not None and (anchor is None or firm(ordered[j])):
                 anchor, evidence = ordered[j], found
                 if firm(anchor) or not firm(c):

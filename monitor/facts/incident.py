@@ -146,6 +146,7 @@ def as_series(claim: Claim) -> Claim:
     return claim.model_copy(update={"series": True})
 
 
+@lru_cache(maxsize=8192)  # a claim's sentence is read again at each settle of its window
 def content_words(sentence: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
                      if len(w) > 2 and not any(ch.isdigit() for ch in w))
@@ -201,9 +202,9 @@ def towns_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
 
 
 def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
-         wb: frozenset[str] | None = None) -> Link | None:
+         wb: frozenset[str] | None = None, fact_key: str | None = None) -> Link | None:
     """The link of two claims of one fact when it makes them one incident, else None."""
-    tie = link(a, b, wa, wb)
+    tie = link(a, b, wa, wb, fact_key)
     if not tie.holds:
         return None
     if (weak_figure(a) or weak_figure(b)) and not (tie.same_article or tie.strong):
@@ -212,12 +213,14 @@ def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
 
 
 def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
-         wb: frozenset[str] | None = None) -> Link:
+         wb: frozenset[str] | None = None, fact_key: str | None = None) -> Link:
+    """How two claims of the fact `fact_key` (by default `a`'s own) are linked: a
+    province's figure held in its country's fact is linked as the country's figures are."""
     same = a.article_id == b.article_id and a.version == b.version
     story = 1.0 if same else cosine(a.story or {}, b.story or {})
     words_a = wa if wa is not None else content_words(a.sentence)
     words_b = wb if wb is not None else content_words(b.sentence)
-    local = is_local(_place(a.fact_key)) and _gap_days(a, b) <= LOCAL_DAYS \
+    local = is_local(_place(fact_key or a.fact_key)) and _gap_days(a, b) <= LOCAL_DAYS \
         and not towns_apart(a, b)
     return Link(story, overlap(words_a, words_b), same, local)
 

@@ -19,11 +19,11 @@ from monitor.facts.compare import (
     Decision,
     Settled,
     decide,
+    may_change,
     order,
     settle,
     settle_linked,
     when,
-    within_window,
 )
 from monitor.facts.identity import FactKey, fact_of
 from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
@@ -113,7 +113,7 @@ class FactStore:
                         window = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)
                                   ] if whole else self._window(pipe, tkey, ckey, rec)
                         changed, raised, retracted = self._resettle_window(
-                            rec, window, fact, latest)
+                            rec, window, fact, latest, name)
                         stand_add, stand_rem = _standing_changes(changed)
                         self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
                                           stand_rem)
@@ -184,14 +184,15 @@ class FactStore:
         return [ClaimRecord.model_validate_json(v) for v in raw if v]
 
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
-                         latest: ClaimRecord | None
+                         latest: ClaimRecord | None, name: str
                          ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
         """Settle a windowed fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
-        mine = [c for c in window if order(c) > order(rec)
-                and (c.series or within_window(c, rec))]
+        mine = [c for c in window if c.claim_id != rec.claim_id
+                and may_change(c, rec, name)]
         settled, _ = settle_linked([*window, rec], tolerance=self.tolerance,
-                                   later_state_days=self.later_days, since=rec)
+                                   later_state_days=self.later_days, since=rec,
+                                   fact_key=name)
         changed, raised, retracted = _apply_settled(settled, mine)
         if latest is None or order(rec) > order(latest):
             fact.latest_claim = rec.claim_id
@@ -233,13 +234,15 @@ class FactStore:
     def _fact(raw: bytes | None, claim: Claim, key: FactKey) -> Fact:
         if raw:
             return Fact.model_validate_json(raw)
+        # A country's fact first made by a province's figure is the country's.
+        location = claim.location if str(key) == claim.fact_key else key.place
         return Fact(
             key=str(key),
             event=claim.event,
             entity=claim.entity,
             unit=claim.unit,
-            location=claim.location,
-            location_name=default_lexicon().place_label(claim.location),
+            location=location,
+            location_name=default_lexicon().place_label(location),
             scope=claim.scope,
         )
 
