@@ -54,8 +54,8 @@ if os.environ.get("T_PAUSE_ARTICLE"):
     from monitor.facts.store import FactStore
     recorded = FactStore.record
 
-    def record(self, claim, article):
-        out = recorded(self, claim, article)
+    def record(self, claim, article, key=None):
+        out = recorded(self, claim, article, key)
         if article.id == os.environ["T_PAUSE_ARTICLE"]:
             try:
                 fd = os.open(os.environ["T_PAUSE_MARKER"], os.O_CREAT | os.O_EXCL | os.O_WRONLY)
