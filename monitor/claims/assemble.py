@@ -165,18 +165,15 @@ def things_below_whole(claims: list[Claim], thing_events: frozenset[str]) -> lis
     another source was a part more often than a dispute, so the article's whole alone is
     a fact."""
     keys = [fact_of(c) for c in claims]
-    largest: dict[str, Claim] = {}
+    largest: dict[str, float] = {}  # per whole key, the article's largest count
     for c, key in zip(claims, keys, strict=True):
         if key is not None and key.event in thing_events and "." not in key.thing \
                 and not c.vague and c.low is not None:
-            top = largest.get(str(key))
-            if top is None or (top.low or 0.0) < c.low:
-                largest[str(key)] = c
+            largest[str(key)] = max(largest.get(str(key), 0.0), c.low)
     out = []
     for c, key in zip(claims, keys, strict=True):
-        top = largest.get(str(key)) if key is not None else None
-        if key is not None and top is not None and c.low is not None and not c.vague \
-                and c.low < (top.low or 0.0):
+        if key is not None and c.low is not None and not c.vague \
+                and c.low < largest.get(str(key), 0.0):
             c = _as_part(c, key)
         out.append(c)
     return out

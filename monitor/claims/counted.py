@@ -173,7 +173,7 @@ def _by_entity(doc: Doc, m: Mention, entity: str | None) -> str | None:
 _RUNS = word_set("counted", "runs")
 _OF = word("counted", "from")  # من
 _GLUED_BEFORE_THING = "لب"  # "للصاروخ", "بالصواريخ": a price or a means, not the count
-_FROM_OR_RUNS = _RUNS | {word("counted", "from")}
+_FROM_OR_RUNS = _RUNS | {_OF}
 
 
 def _is_place_noun(doc: Doc, k: int) -> bool:

@@ -211,12 +211,12 @@ def _identifier(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
 def _date(doc: Doc, m: Mention, j: int, after: frozenset[int]) -> bool:
     """21 يناير 2026, 8 ديسمبر / كانون الأول, الثلاثين من آذار"""
     lex, words = doc.lex, doc.words
-    if m.definite and m.value is not None and 1 <= m.value <= 31 and m.kind == "cardinal" \
-            and j + 1 < len(words) and words[j] == _OF and lex.months.match(words, j + 1):
-        # "منذ الثلاثين من آذار": the thirtieth of March, the day a series began.
-        j += 1
-    elif not (id(lex.months) in after and m.value is not None and 1 <= m.value <= 31
-              and m.kind == "cardinal"):
+    if not (m.value is not None and 1 <= m.value <= 31 and m.kind == "cardinal"):
+        return False
+    if m.definite and j + 1 < len(words) and words[j] == _OF \
+            and lex.months.match(words, j + 1):
+        j += 1  # "منذ الثلاثين من آذار": the thirtieth of March, the day a series began
+    elif id(lex.months) not in after:
         return False
     t = lex.months.match(words, j)
     if t is None:
