@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import lru_cache
 
 import redis
 
@@ -105,25 +106,28 @@ class FactStore:
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
-                        mine = ClaimRecord.model_validate_json(stored)
+                        mine = _claim(stored)
                         return Recorded(mine, fact, True, self._active(
                             ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
-                    latest = self._get(pipe, ckey, fact.latest_claim)
                     if windowed:
-                        window = [ClaimRecord.model_validate_json(v) for v in pipe.hvals(ckey)
+                        window = [_claim(v) for v in pipe.hvals(ckey)
                                   ] if whole else self._window(pipe, tkey, ckey, rec)
+                        # The latest and current claims are mostly in the window: no read.
+                        held = {c.claim_id: c for c in window}
+                        latest = self._get(pipe, ckey, fact.latest_claim, held)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest, name)
                         stand_add, stand_rem = _standing_changes(changed)
                         self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
-                                          stand_rem)
-                    elif latest is None or order(rec) > order(latest):
+                                          stand_rem, held)
+                    elif (latest := self._get(pipe, ckey, fact.latest_claim)) is None \
+                            or order(rec) > order(latest):
                         current = self._get(pipe, ckey, fact.current_claim)
                         d = decide(rec, current, tolerance=self.tolerance,
                                    later_state_days=self.later_days)
                         changed, raised, retracted = self._apply_one(rec, d, fact)
                     else:
-                        history = [ClaimRecord.model_validate_json(v)
+                        history = [_claim(v)
                                    for v in pipe.hvals(ckey)]
                         changed, raised, retracted = self._resettle(rec, history, fact)
                     fact.claims += 1
@@ -181,7 +185,7 @@ class FactStore:
         span = 2 * LINK_WINDOW_DAYS * 86400 + 1
         ids = r.zrangebyscore(tkey, _stamp(rec) - span, _stamp(rec) + span)
         raw = r.hmget(ckey, ids) if ids else []
-        return [ClaimRecord.model_validate_json(v) for v in raw if v]
+        return [_claim(v) for v in raw if v]
 
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
                          latest: ClaimRecord | None, name: str
@@ -200,7 +204,8 @@ class FactStore:
 
     @staticmethod
     def _set_current(pipe: redis.client.Pipeline, ckey: str, stkey: str, fact: Fact,
-                     changed: list[ClaimRecord], add: list[str], remove: list[str]) -> None:
+                     changed: list[ClaimRecord], add: list[str], remove: list[str],
+                     held: dict[str, ClaimRecord]) -> None:
         """The fact's current figure: the last standing claim in time order (what the latest
         report of the latest incident says), the same in any arrival order."""
         top = [m.decode() for m in pipe.zrevrangebylex(stkey, "+", "-", start=0,
@@ -211,7 +216,7 @@ class FactStore:
             return
         claim_id = best.rsplit("|", 1)[1]
         by_id = {c.claim_id: c for c in changed}
-        cur = by_id.get(claim_id) or FactStore._get(pipe, ckey, claim_id)
+        cur = by_id.get(claim_id) or FactStore._get(pipe, ckey, claim_id, held)
         if cur is not None:
             fact.set_current(cur)
 
@@ -219,16 +224,18 @@ class FactStore:
         """Every alert the fact holds now (or within a windowed fact's window), for a
         re-run to offer again after a crash."""
         claims = {c.claim_id: c for c in (window if window is not None else (
-            ClaimRecord.model_validate_json(v) for v in self.r.hvals(ckey)))}
+            _claim(v) for v in self.r.hvals(ckey)))}
         return [Raised(claims[c.compared_with], c, c.reason or "")
                 for c in claims.values()
                 if c.verdict in ALERTING and c.compared_with in claims]
 
     @staticmethod
-    def _get(pipe: redis.client.Pipeline, ckey: str, claim_id: str | None
-             ) -> ClaimRecord | None:
+    def _get(pipe: redis.client.Pipeline, ckey: str, claim_id: str | None,
+             held: dict[str, ClaimRecord] | None = None) -> ClaimRecord | None:
+        if claim_id and held and claim_id in held:
+            return held[claim_id]
         raw = pipe.hget(ckey, claim_id) if claim_id else None
-        return ClaimRecord.model_validate_json(raw) if raw else None
+        return _claim(raw) if raw else None
 
     @staticmethod
     def _fact(raw: bytes | None, claim: Claim, key: FactKey) -> Fact:
@@ -255,7 +262,7 @@ class FactStore:
         if raw is None:
             return None
         claims = [
-            ClaimRecord.model_validate_json(v)
+            _claim(v)
             for v in self.r.hvals(self.keys.fact_claims(fact_key))
         ]
         claims.sort(key=when)
@@ -305,6 +312,19 @@ def _standing_changes(changed: list[ClaimRecord]) -> tuple[list[str], list[str]]
     for c in changed:
         (remove if c.verdict == "contradicts" else add).append(_standing_member(c))
     return add, remove
+
+
+@lru_cache(maxsize=8192)
+def _parsed(raw: bytes) -> ClaimRecord:
+    return ClaimRecord.model_validate_json(raw)
+
+
+def _claim(raw: bytes) -> ClaimRecord:
+    """A stored claim, decoded. A fact's window is read again at every claim that lands in
+    it, so the same stored bytes decode once per process: keyed by the bytes themselves, a
+    claim whose verdict changed is a new entry, never a stale one, and each caller gets its
+    own copy to write verdicts on."""
+    return _parsed(raw).model_copy()
 
 
 def _stamp(c: ClaimRecord) -> float:

@@ -1,0 +1,106 @@
+"""What incident linking adds to `newsmon replay` of a real month, end to end.
+
+    python bench/linking.py [--month ant_2018-04.jsonl] [--rounds 3] [--workers 1]
+
+Runs the real CLI (`python -m monitor replay`, Redis + RQ burst workers) in fresh
+processes against a fresh redis-server, alternating two modes:
+
+  linked    the product as it ships: a claim meets only linked reports of its incident
+            within the window (monitor.facts.incident), provinces' tolls also held in
+            their country's fact (identity.country_view);
+  key-only  the baseline the issue measures against: every fact's history settles whole
+            and a claim is decided against its fact's current figure alone, the store as
+            it was before incidents (facts.store.settles_whole forced true, no views).
+
+The baseline is the same CLI with those two functions replaced before it starts; replay's
+workers are forked from it, so they inherit the replacement. The order of the two modes
+alternates between rounds and the machine is shared, so the report is the ratio of the
+medians measured in this run, never a time alone.
+
+Issue 11 target: linking adds at most 20% to the replay time of a real month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import MONTHS, REALNEWS  # noqa: E402
+from monitor.redis_conn import EmbeddedRedis, free_port  # noqa: E402
+
+# The baseline: run the CLI with the store settling every history whole and no views.
+KEY_ONLY = """
+import sys
+import monitor.facts.store as store
+import monitor.processing as processing
+store.settles_whole = lambda fact_key, event: True
+processing.country_view = lambda key: None
+from monitor.cli import main
+sys.argv[0] = "newsmon"
+sys.exit(main())
+"""
+LINKED = """
+import sys
+from monitor.cli import main
+sys.argv[0] = "newsmon"
+sys.exit(main())
+"""
+
+
+def run(url: str, path: Path, workers: int, tmp: Path, code: str, ns: str) -> tuple[float, int]:
+    routes = tmp / "routes.yaml"
+    routes.write_text("routes: []\n", encoding="utf-8")
+    env = {**os.environ, "REDIS_URL": url, "NEWSMON_ROUTES_FILE": str(routes),
+           "NEWSMON_LOG_LEVEL": "warning", "NEWSMON_NAMESPACE": ns,
+           "NEWSMON_METRICS_DIR": str(tmp / ns)}
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, "replay", "--jsonl", str(path),
+                          "--workers", str(workers)], env=env, cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return time.perf_counter() - started, len(out.splitlines())
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--month", default=MONTHS[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=1)
+    args = ap.parse_args()
+    path = REALNEWS / args.month
+    if not path.exists():
+        raise SystemExit(f"real news not found at {path}: set NEWSMON_SHARED to ../shared")
+    tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-linking-"))
+    times: dict[str, list[float]] = {"linked": [], "key-only": []}
+    alerts: dict[str, int] = {}
+    server = EmbeddedRedis(port=free_port(), appendonly=False).start()
+    try:
+        for k in range(args.rounds):
+            modes = ["linked", "key-only"] if k % 2 == 0 else ["key-only", "linked"]
+            for mode in modes:
+                secs, n = run(server.url, path, args.workers, tmp,
+                              LINKED if mode == "linked" else KEY_ONLY, f"bl{k}{mode[0]}")
+                times[mode].append(secs)
+                alerts[mode] = n
+                print(f"round {k + 1} {mode:8s}: {secs:6.1f} s, {n} alerts", flush=True)
+    finally:
+        server.stop()
+    linked, base = statistics.median(times["linked"]), statistics.median(times["key-only"])
+    added = linked / base - 1
+    print(f"real month {args.month}, replay --workers {args.workers}, {args.rounds} rounds: "
+          f"linked {linked:.1f} s, key-only {base:.1f} s (medians); linking adds "
+          f"{100 * added:.0f}% (target <= 20%: {'met' if added <= 0.20 else 'NOT met'}); "
+          f"alerts {alerts['linked']} linked, {alerts['key-only']} key-only")
+
+
+if __name__ == "__main__":
+    main()
