@@ -290,3 +290,18 @@ def test_a_provinces_figure_meets_the_countrys_report_of_the_same_incident(
     pairs = {(a.previous["article_id"], a.current["article_id"], a.fact_key) for a in got}
     assert ("a", "b", "killed:person:ps:total") in pairs
     assert not any("c" in p[:2] for p in pairs)
+
+
+def test_a_stored_claim_decoded_twice_is_each_readers_own() -> None:
+    # The store decodes the same stored bytes once per process (a window is read again at
+    # every claim that lands in it); a settle writes verdicts on what it read, and that
+    # must never be what the next reader of the same bytes sees.
+    from monitor.facts.store import _claim, to_record
+
+    a = art("homs", 0, *HOMS)
+    raw = to_record(extract_claims(a)[0], a).model_dump_json().encode()
+    first = _claim(raw)
+    first.verdict, first.compared_with = "contradicts", "another"
+    again = _claim(raw)
+    assert (again.verdict, again.compared_with) == ("new", None)
+    assert again is not first and again.story == first.story
