@@ -130,6 +130,10 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وقتل 34 فلسطينيا منذ 30 مارس في احتجاجات على حدود غزة.")
     assert not first("قتل 5 أشخاص منذ يومين في غزة.")
     assert not first("قتل 5 أشخاص منذ 3 أيام في غزة.")
+    # A date the sentence before gave, and a span that runs to now (real Gaza reports).
+    assert first("ومنذ ذلك التاريخ قتل 33 فلسطينيا، وأصيب نحو 2800 آخرين.")
+    assert first("وقالت بنسودا في بيان عقب مقتل 29 فلسطينيا خلال الأسبوعين الأخيرين.")
+    assert first("وبهذا يرتفع عدد قتلى الفلسطينيين في التظاهرات المستمرة منذ أسبوعين إلى 28.")
 
 
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
