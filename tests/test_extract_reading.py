@@ -143,6 +143,17 @@ def test_the_wounded_of_one_severity_are_a_part_of_the_injured() -> None:
     assert got[19].fact_key == "injured:person.part:ps.gaza:total"
 
 
+def test_what_a_total_rose_by_and_those_it_lists_are_its_parts() -> None:
+    got = {c.low: c for c in claims("أسفرت الغارات على ريف حماة عن مقتل سبعة عناصر من القوات "
+                                    "الموالية مما يرفع حصيلة القتلى إلى 31 على الأقل.")}
+    assert got[7].fact_key == "killed:person.part:sy.hama:total"
+    assert got[31].fact_key == "killed:person:sy.hama:total"
+    got = {c.low: c for c in claims("قتل 16 شخصا في غارات على ريف حماة، هم أربعة مدنيين و12 "
+                                    "عنصرا من القوات الموالية.")}
+    assert got[16].fact_key == "killed:person:sy.hama:total"
+    assert got[4].fact_key == "killed:person.part:sy.hama:total"
+
+
 def test_wounded_by_a_verb_of_wounding_are_injured() -> None:
     got = {c.low: c for c in claims("قتلت قوات الاحتلال 18 فلسطينيا وأصابت ألفين آخرين على "
                                     "حدود قطاع غزة.")}

@@ -12,6 +12,7 @@ from monitor.claims.counted import PERSON_CLASSES, class_of, count_head, entity_
 from monitor.claims.doc import Doc, Mention, before_in_sentence, has, in_sentence, sentence_range
 from monitor.claims.events import EventRegistry
 from monitor.claims.normalize import normalize_term
+from monitor.claims.numbers import word_number
 from monitor.claims.place import launcher_of, location_of
 from monitor.claims.qualifiers import qualifier
 from monitor.claims.when import is_daily, time_of
@@ -40,6 +41,8 @@ _SEVERITY = frozenset(normalize_term(w) for w in optional("assemble", "severity"
 _SEVERITY_WORDS = int(optional("assemble", "severity_words", 3))
 _REACHES, _TO = word_set("assemble", "reaches"), word("assemble", "to")
 _THESE = word_set("assemble", "these")
+_RAISES = frozenset(normalize_term(w) for w in optional("assemble", "raises", ()))
+_RAISES_WORDS = int(optional("assemble", "raises_words", 6))
 
 
 @dataclass(slots=True)
@@ -79,6 +82,21 @@ def _after_subset_cue(doc: Doc, m: Mention) -> bool:
         if at >= 0 and w[at + 1:m.first] == list(p[1:]) \
                 and w[at] in (p[0], "و" + p[0]):  # "ومنها"
             return True
+    return False
+
+
+def _raises_a_total(doc: Doc, m: Mention) -> bool:
+    """"مقتل 11 إيرانيا مما يرفع حصيلة القتلى إلى 27": the figure is what the total its
+    sentence gives rose by, a part of it (never a report of the total to compare)."""
+    if not _RAISES:
+        return False
+    _, b = sentence_range(doc, m.first)
+    w = doc.words
+    for k in range(m.last + 1, min(b, m.last + 1 + _RAISES_WORDS)):
+        if w[k] in _RAISES:
+            return any(w[j] == _TO and (w[j + 1][:1].isdigit() or word_number(w[j + 1])
+                                        is not None)
+                       for j in range(k + 1, min(b - 1, k + 1 + _RAISES_WORDS)))
     return False
 
 
@@ -343,8 +361,8 @@ def _identify(doc: Doc, m: Mention, r: Reading, earlier: list[Claim]) -> None:
         r.scope, r.time, r.fact_key = ref.scope, ref.time, ref.fact_key
         r.modality = "count"
         return
-    if (_after_subset_cue(doc, m) or (r.event == "injured" and _by_severity(doc, m))) \
-            and not m.vague and r.entity:
+    if (_after_subset_cue(doc, m) or _raises_a_total(doc, m)
+            or (r.event == "injured" and _by_severity(doc, m))) and not m.vague and r.entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         r.entity = f"{r.entity.split('.')[0]}.part"
         r.scope, r.time = "total", None
