@@ -207,3 +207,15 @@ def test_the_day_of_a_month_written_in_words_is_a_date_not_a_count() -> None:
     got = claims("قتل 16 فلسطينيا منذ الثلاثين من آذار في غزة.")
     assert [c.low for c in got] == [16]
     assert as_series(got[0]).series
+
+
+def test_the_first_toll_of_an_incident_is_no_days_batch() -> None:
+    # «الحصيلة الأولية» and «حصيلة جديدة» are the toll so far; «حصيلة اليوم» is the day's.
+    def dated(text: str) -> list[Claim]:  # a day's scope needs the day
+        return extract_claims(Article(id="t", text=text,
+                                      published=datetime(2018, 4, 13, 12, tzinfo=UTC)))
+
+    (first,) = dated('وأضاف الدفاع المدني "الحصيلة الأولية 40 شهيدا" في دوما.')
+    assert first.scope == "total" and first.low == 40
+    (day,) = dated("وأوضح القدرة أن حصيلة اليوم الجمعة بلغت 968 مصابا شرق قطاع غزة.")
+    assert day.scope.startswith("daily") and day.low == 968

@@ -30,6 +30,7 @@ _PERIOD_START = word_set("when", "period_start")
 _RELATIVE_CLAUSE = word_set("when", "relative_clause")
 _NEW, _TOLL = word("when", "new"), word("when", "toll")
 _SPAN = word_set("when", "span")
+_TOLL_SO_FAR = frozenset(optional("when", "toll_so_far", (_NEW,)))
 _YEAR_WORDS = frozenset(optional("when", "year_words", ()))  # newer than some init copies
 
 
@@ -99,9 +100,12 @@ def is_daily(doc: Doc, m: Mention) -> bool:
     lo, hi = max(a, m.first - 4), min(b, m.last + 5)
     far = min(b, m.last + 9)  # "قتلوا في قطاع غزة خلال الساعات الأربع والعشرين الماضية"
     def counts(k: int, t: Term) -> bool:
+        if k > 0 and t.tokens[0] in _TOLL_SO_FAR \
+                and doc.words[k - 1].removeprefix("ال") == _TOLL:
+            return False  # "حصيلة جديدة"، "الحصيلة الأولية 40 شهيدا": the toll so far
         if t.tokens[0].startswith(_NEW):
-            # "12 إصابة جديدة" is a day's batch; "حصيلة جديدة", "تعهدات جديدة" are not.
-            return m.last < k <= m.last + 2 and doc.words[k - 1] != _TOLL
+            # "12 إصابة جديدة" is a day's batch; "تعهدات جديدة" is not.
+            return m.last < k <= m.last + 2
         # A span of time ("خلال الساعات الـ24 الماضية") may open the clause well before
         # the figure, or close it well after.
         span = t.tokens[0] in _SPAN
