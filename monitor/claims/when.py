@@ -44,8 +44,9 @@ def _find_time(doc: Doc, a: int, b: int) -> date | None:
     lex = doc.lex
     # "منذ 30 مارس" / "التي بدأت في 30 مارس" opens a period: the figure is as of later.
     # ("بدأها في التاسع من شباط/فبراير": the second name of the month is further back.)
+    # ("وبدأت هذه الموجة من الاحتجاجات الفلسطينية في 30 مارس": the verb is eight back.)
     months = [(k, t) for k, t in doc.hits(lex.months, a, b)
-              if not _PERIOD_START & set(doc.words[max(a, k - 6):k])]
+              if not _PERIOD_START & set(doc.words[max(a, k - 8):k])]
     if months:
         k, t = months[0]
         return _month_year(doc, k, int(t.label))
