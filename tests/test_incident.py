@@ -323,3 +323,13 @@ def test_missiles_fired_on_one_day_are_one_strike(redis_client: redis.Redis) -> 
                 "التيفور العسكري في سوريا، وفق وسائل إعلام رسمية.")
     got = alerts(redis_client, "inc-missiles", [russia, syria, later])
     assert got == {("ru", "sy", "contradicts")}
+
+
+def test_a_series_never_meets_a_toll_a_tenth_of_it(redis_client: redis.Redis) -> None:
+    # A day's three dead in Rafah and the 118 since the protests began, the same day and
+    # place: the series moved on from no such count.
+    day = art("day", 0, "قصف مدفعي شرقي رفح", "قتل ثلاثة فلسطينيين وأصيب آخر بجراح في قصف "
+              "مدفعي للجيش الإسرائيلي شرقي رفح بقطاع غزة صباح الأحد.")
+    since = art("since", 4, "قصف مدفعي على غزة", "ومنذ بدء مسيرات العودة قتل ما لا يقل عن 118 "
+                "فلسطينيا وأصيب آلاف آخرون في قطاع غزة، بحسب وزارة الصحة.")
+    assert alerts(redis_client, "inc-tenth", [day, since]) == set()

@@ -249,6 +249,8 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
     if c.series and gap <= SERIES_DAYS * 86400:
         if p.series:
             return {"series": True}
+        if c.event in _events().outcome and _ratio(p, c) > TOLL_SPAN_RATIO:
+            return None  # the day's two dead against the 118 since 30 March
         tie = link(p, c, wp, wc, fact_key)
         # "by Thursday evening, 75" after the morning's 50 at the same hospital: under a
         # local key, the same day's figure is the count the series moved on from.
@@ -280,6 +282,12 @@ def _middle(c: ClaimRecord) -> float | None:
     if c.low is not None and c.high is not None:
         return (c.low + c.high) / 2
     return c.low if c.low is not None else c.high
+
+
+def _ratio(p: ClaimRecord, c: ClaimRecord) -> float:
+    """How many times the larger figure is the smaller (1 when either has no value)."""
+    vp, vc = _middle(p), _middle(c)
+    return max(vp, vc) / min(vp, vc) if vp and vc else 1.0
 
 
 def _other_span(p: ClaimRecord, c: ClaimRecord) -> bool:
