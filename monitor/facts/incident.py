@@ -77,12 +77,16 @@ def _since_a_date(words: list[str], config_dir: str) -> bool:
         return False
     months = default_lexicon().months  # the one the extractor loaded (same config dir)
     for i, w in enumerate(words):
-        if w == since and i + 1 < len(words) and (
-                words[i + 1].isdigit() or word_number(words[i + 1]) is not None):
-            # "منذ 30 آذار", "منذ الثلاثين من آذار"
-            ahead = range(i + 2, min(i + 5, len(words)))
-            if any(months.match(words, k) is not None for k in ahead):
-                return True
+        if w != since:
+            continue
+        # "منذ 30 آذار", "منذ الثلاثين من آذار", "منذ الجمعة في 30 آذار": the day within
+        # three words, its month within three of it.
+        for d in range(i + 1, min(i + 4, len(words))):
+            if words[d].isdigit() or word_number(words[d]) is not None:
+                ahead = range(d + 1, min(d + 4, len(words)))
+                if any(months.match(words, k) is not None for k in ahead):
+                    return True
+                break
     return False
 
 
