@@ -138,6 +138,14 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وبذلك يرتفع إلى 21 عدد الذين قتلوا منذ الجمعة في 30 آذار/مارس في غزة.")
 
 
+def test_a_total_of_one_day_is_no_series() -> None:
+    def first(text: str) -> bool:
+        return is_series(extract_claims(Article(id="s", text=text))[0])
+
+    assert not first("وأعلنت الوزارة أن إجمالي إصابات الجمعة لا يقل عن 400 في غزة.")
+    assert first("وبلغ إجمالي القتلى منذ بدء الحرب 10 آلاف شخص في اليمن.")
+
+
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
           "منذ بدء الحرب في عام 2015.")
 SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "

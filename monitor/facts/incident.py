@@ -110,9 +110,20 @@ def is_series(claim: Claim) -> bool:
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
     words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
     config = _config_dir()
-    cues = _series_cues(config)
-    return any(cues.match(words, i) is not None for i in range(len(words))) \
-        or _since_a_date(words, config)
+    cues, days = _series_cues(config), _day_words(config)
+    for i in range(len(words)):
+        t = cues.match(words, i)
+        # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
+        if t is not None and days.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
+            return True
+    return _since_a_date(words, config)
+
+
+@lru_cache(maxsize=4)
+def _day_words(config_dir: str) -> frozenset[str]:
+    """Words that, right after a series cue, make it one day's total."""
+    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
+    return frozenset(normalize_term(str(w)) for w in data.get("days") or [])
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are
