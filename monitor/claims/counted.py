@@ -172,6 +172,7 @@ def _by_entity(doc: Doc, m: Mention, entity: str | None) -> str | None:
 
 _RUNS = word_set("counted", "runs")
 _OF = word("counted", "from")  # من
+_TO = optional("counted", "to", "الي")
 _GLUED_BEFORE_THING = "لب"  # "للصاروخ", "بالصواريخ": a price or a means, not the count
 _FROM_OR_RUNS = _RUNS | {_OF}
 
@@ -221,11 +222,24 @@ def _thing_event(doc: Doc, m: Mention, entity: str | None) -> str | None:
     return found[1].label if found is not None and found[1].label in events else events[0]
 
 
+def _outcome_before_to(doc: Doc, m: Mention) -> str | None:
+    """"ارتفع عدد القتلى إلى 58 والجرحى إلى 2771": the outcome noun right before «إلى»
+    names what the figure after it counts, whatever the verb before them."""
+    k = m.first - 2
+    if k < 0 or doc.words[k + 1] != _TO:
+        return None
+    t = doc.match(doc.lex.event_nouns, k)
+    return t.label if t is not None and t.label in doc.lex.registry.outcome else None
+
+
 def event_of(doc: Doc, m: Mention, entity: str | None) -> str | None:
     lex = doc.lex
     thing = _thing_event(doc, m, entity)
     if thing is not None:
         return thing
+    to = _outcome_before_to(doc, m)
+    if to is not None:
+        return to
     nxt = m.last + 1
     counted = doc.match(lex.entities, nxt) if nxt + 1 < len(doc.words) else None
     if counted is not None and (counted.label == "other" or nearest_cost(
