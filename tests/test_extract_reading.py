@@ -154,6 +154,18 @@ def test_what_a_total_rose_by_and_those_it_lists_are_its_parts() -> None:
     assert got[4].fact_key == "killed:person.part:sy.hama:total"
 
 
+def test_the_outcome_noun_before_to_names_the_figure_after_it() -> None:
+    got = {c.low: c for c in claims("ارتفع عدد القتلى إلى 58 والجرحى إلى 2771 في غزة.")}
+    assert (got[58].event, got[2771].event) == ("killed", "injured")
+
+
+def test_a_part_stays_a_part_with_a_word_of_approximation() -> None:
+    got = {c.low: c for c in claims("وأصيب 2271 فلسطينيا بجروح مختلفة بينهم نحو 1400 أصيبوا "
+                                    "بالرصاص الحي في غزة.")}
+    assert got[2271].fact_key == "injured:person:ps.gaza:total"
+    assert got[1400].fact_key == "injured:person.part:ps.gaza:total"
+
+
 def test_wounded_by_a_verb_of_wounding_are_injured() -> None:
     got = {c.low: c for c in claims("قتلت قوات الاحتلال 18 فلسطينيا وأصابت ألفين آخرين على "
                                     "حدود قطاع غزة.")}

@@ -71,15 +71,17 @@ class Reading:
 
 
 def _after_subset_cue(doc: Doc, m: Mention) -> bool:
-    """"بينهم 43", "من بين القتلى اثنان", "منها 174": the figure is a part."""
-    if m.first < 1:
+    """"بينهم 43", "من بين القتلى اثنان", "منها 174", "بينهم نحو 1400": the figure is a
+    part."""
+    first = m.qual_start if m.qual_start is not None else m.first  # before «نحو»
+    if first < 1:
         return False
     w = doc.words
-    if w[m.first - 1] in _SUBSET_CUES:
+    if w[first - 1] in _SUBSET_CUES:
         return True
     for p in _SUBSET_PHRASES:
-        at = m.first - len(p)
-        if at >= 0 and w[at + 1:m.first] == list(p[1:]) \
+        at = first - len(p)
+        if at >= 0 and w[at + 1:first] == list(p[1:]) \
                 and w[at] in (p[0], "و" + p[0]):  # "ومنها"
             return True
     return False
