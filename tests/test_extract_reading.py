@@ -166,6 +166,15 @@ def test_a_part_stays_a_part_with_a_word_of_approximation() -> None:
     assert got[1400].fact_key == "injured:person.part:ps.gaza:total"
 
 
+def test_foreigners_among_the_dead_count_apart_without_the_whole_toll() -> None:
+    (iranians,) = claims("أعلنت وكالة أنباء فارس أن 3 إيرانيين قتلوا في الهجوم الصاروخي على "
+                         "قاعدة التيفور الجوية في ريف حمص وسط سوريا.")
+    assert iranians.fact_key == "killed:person.~ايران:sy.homs:total"
+    # Syrians killed in Syria are its toll, told by who died.
+    (syrians,) = claims("قتل 150 سوريا في غارات على مدينة دوما في ريف دمشق.")
+    assert syrians.fact_key == "killed:person:sy.rifdimashq:total"
+
+
 def test_wounded_by_a_verb_of_wounding_are_injured() -> None:
     got = {c.low: c for c in claims("قتلت قوات الاحتلال 18 فلسطينيا وأصابت ألفين آخرين على "
                                     "حدود قطاع غزة.")}

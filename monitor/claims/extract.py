@@ -35,7 +35,8 @@ def extract_claims(article: Article, lex: Lexicon | None = None) -> list[Claim]:
         if claim is not None:
             claims.append(claim)
     claims = enumerated_parts(vet(article, claims, doc.lex), doc.norm.original)
-    claims = things_below_whole(classes_of_tolls(claims), doc.lex.thing_event_names)
+    claims = classes_of_tolls(claims, doc.lex.country_adjectives)
+    claims = things_below_whole(claims, doc.lex.thing_event_names)
     return claims + breakdown_totals(claims)
 
 
