@@ -50,3 +50,10 @@ def test_a_real_toll_stays_a_fact() -> None:
 def test_polling_stations_and_districts_are_no_troops() -> None:
     got = facts("وينتشر آلاف العناصر لحماية أكثر من 1800 مركز اقتراع في 15 دائرة انتخابية.")
     assert "أكثر من 1800" not in {t for t, _ in got}
+
+
+def test_the_sentenced_to_death_are_no_toll_but_the_executed_are() -> None:
+    assert facts("وقضت محكمة عراقية بالإعدام على ست نساء تركيات بتهمة الانتماء إلى داعش.") == []
+    assert facts("وأيدت محكمة النقض أحكام الإعدام بحق ستة متهمين في قضية مطاي.") == []
+    got = facts("أعدمت السلطات العراقية 5 أشخاص أدينوا بالإرهاب في سجن الناصرية.")
+    assert [k.split(":")[0] for _, k in got] == ["killed"]

@@ -324,6 +324,8 @@ def _counted(doc: Doc, m: Mention) -> tuple[str | None, str | None, str, str | N
         event = "funding" if event == "funding" else None
     if event and has(doc, lex.need, m, before=8, after=0):
         event = None  # what is needed or what it costs is not what happened
+    if event == "killed" and has(doc, lex.death_sentence, m, before=8, after=4):
+        event = None  # the sentenced to death, not the dead
     return entity, sub, unit, event
 
 

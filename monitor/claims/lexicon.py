@@ -211,6 +211,7 @@ class Lexicon:
     registry: EventRegistry  # each event's kind and flags (monitor/claims/events.py)
     entity_events: dict[str, str]
     need: TermSet
+    death_sentence: TermSet
     foil: TermSet
     raid: TermSet
     plan: TermSet
@@ -453,6 +454,7 @@ def load_lexicon(config_dir: Path) -> Lexicon:
         registry=load_events(data["events"]),
         entity_events=dict(data.get("entity_events", {})),
         need=_set(_terms(data.get("need_cues", []), "need")),
+        death_sentence=_set(_terms(data.get("death_sentence_cues", []), "sentence")),
         foil=_set(_terms(data["foil_cues"], "foil")),
         raid=_set(_terms(data.get("raid_cues", []), "raid")),
         plan=_set(_terms(data["plan_cues"], "plan")),
