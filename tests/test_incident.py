@@ -343,3 +343,29 @@ def test_a_series_never_meets_a_toll_a_tenth_of_it(redis_client: redis.Redis) ->
     since = art("since", 4, "قصف مدفعي على غزة", "ومنذ بدء مسيرات العودة قتل ما لا يقل عن 118 "
                 "فلسطينيا وأصيب آلاف آخرون في قطاع غزة، بحسب وزارة الصحة.")
     assert alerts(redis_client, "inc-tenth", [day, since]) == set()
+
+
+MORNING = ("قتلى في قصف على سوق في تعز", "قتل 50 شخصا في قصف استهدف سوقا شعبية في مدينة تعز "
+           "صباح الخميس، بحسب مصادر طبية في المدينة.")
+EVENING = ("ارتفاع حصيلة قصف سوق تعز", "ارتفعت حصيلة القصف على السوق الشعبية في مدينة تعز "
+           "حتى الآن إلى 75 قتيلا، بحسب مصادر طبية في المدينة.")
+
+
+def test_a_series_fact_settles_the_same_in_any_arrival_order(redis_client: redis.Redis
+                                                              ) -> None:
+    # The store reads a fact's whole history only for a point of a series or a claim that
+    # arrives before one (it may become the point's anchor); every other claim, the latest
+    # as reports mostly come, reads its window. Every order ends where published order does.
+    import itertools
+
+    # The wedding's toll, two days before the later war total, lies within that point's
+    # window while the war's first total does not: arriving last, it must not settle the
+    # later point on its window alone.
+    arts = [art("war", 0, *SERIES), art("morning", 30, *MORNING),
+            art("evening", 38, *EVENING), art("wedding", 24 * 38, *ONE_DAY),
+            art("war2", 24 * 40, *SERIES_LATER)]
+    want = alerts(redis_client, "inc-sord", arts)
+    assert ("morning", "evening", "updates") in want and ("war", "war2", "updates") in want
+    for k, order in enumerate(itertools.permutations(arts)):
+        if k % 7 == 0:  # 18 of the 120 orders: every first article, every last
+            assert alerts(redis_client, f"inc-sord{k}", list(order)) == want, k

@@ -100,21 +100,16 @@ class FactStore:
             with self.r.pipeline() as pipe:
                 try:
                     pipe.watch(fkey, ckey)
-                    # A point of a series reaches back months: a fact with any settles whole.
-                    whole = not windowed or rec.series or bool(pipe.zcard(skey))
                     fact = self._fact(pipe.hget(fkey, "state"), claim, key)
                     stored = pipe.hget(ckey, rec.claim_id)
                     if stored is not None:
                         pipe.unwatch()
                         mine = _claim(stored)
+                        whole = not windowed or mine.series or bool(self.r.zcard(skey))
                         return Recorded(mine, fact, True, self._active(
                             ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     if windowed:
-                        window = [_claim(v) for v in pipe.hvals(ckey)
-                                  ] if whole else self._window(pipe, tkey, ckey, rec)
-                        # The latest and current claims are mostly in the window: no read.
-                        held = {c.claim_id: c for c in window}
-                        latest = self._get(pipe, ckey, fact.latest_claim, held)
+                        window, held, latest = self._around(pipe, ckey, tkey, skey, rec, fact)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, latest, name)
                         stand_add, stand_rem = _standing_changes(changed)
@@ -175,6 +170,24 @@ class FactStore:
         if current is not None:
             fact.set_current(current)
         return changed, raised, retracted
+
+    def _around(self, pipe: redis.client.Pipeline, ckey: str, tkey: str, skey: str,
+                rec: ClaimRecord, fact: Fact
+                ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], ClaimRecord | None]:
+        """What a new claim of a windowed fact is settled with, by id, and the fact's latest
+        claim. A point of a series reaches back months, and so does a claim arriving before
+        one (it may become the point's anchor): those settle the whole history. Any other
+        claim, the latest in time order as reports mostly arrive, meets only the linked
+        reports within its window, and nothing after it can change."""
+        window = None if rec.series else self._window(pipe, tkey, ckey, rec)
+        held = {c.claim_id: c for c in window or ()}
+        # The latest claim is mostly in the window: no read.
+        latest = self._get(pipe, ckey, fact.latest_claim, held)
+        if window is None or (latest is not None and order(rec) < order(latest)
+                              and pipe.zcard(skey)):
+            window = [_claim(v) for v in pipe.hvals(ckey)]
+            held = {c.claim_id: c for c in window}
+        return window, held, latest
 
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
