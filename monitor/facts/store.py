@@ -34,6 +34,14 @@ from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
 
 ALERTING = ("updates", "contradicts")
 
+# The window's ids and their claims in one round trip, not two: a read, run while the
+# transaction watches the fact (both keys share its hash tag).
+_WINDOW_LUA = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2])
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[2], unpack(ids))
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Raised:
@@ -179,25 +187,23 @@ class FactStore:
         one (it may become the point's anchor): those settle the whole history. Any other
         claim, the latest in time order as reports mostly arrive, meets only the linked
         reports within its window, and nothing after it can change."""
-        window = None if rec.series else self._window(pipe, tkey, ckey, rec)
-        held = {c.claim_id: c for c in window or ()}
-        # The latest claim is mostly in the window: no read.
-        latest = self._get(pipe, ckey, fact.latest_claim, held)
-        if window is None or (latest is not None and order(rec) < order(latest)
-                              and pipe.zcard(skey)):
+        latest = self._get(pipe, ckey, fact.latest_claim)
+        last = latest is None or order(rec) > order(latest)
+        if rec.series or (not last and pipe.zcard(skey)):
             window = [_claim(v) for v in pipe.hvals(ckey)]
-            held = {c.claim_id: c for c in window}
-        return window, held, latest
+        else:
+            # The latest claim changes only itself: what it meets lies within one window.
+            window = self._window(pipe, tkey, ckey, rec, 1 if last else 2)
+        return window, {c.claim_id: c for c in window}, latest
 
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
-                rec: ClaimRecord) -> list[ClaimRecord]:
+                rec: ClaimRecord, windows: int = 2) -> list[ClaimRecord]:
         """The stored claims of a windowed fact published within two windows of `rec`:
         the claims `rec` can change lie within one window, and what they are decided
         against within one window of them."""
-        span = 2 * LINK_WINDOW_DAYS * 86400 + 1
-        ids = r.zrangebyscore(tkey, _stamp(rec) - span, _stamp(rec) + span)
-        raw = r.hmget(ckey, ids) if ids else []
+        span = windows * LINK_WINDOW_DAYS * 86400 + 1
+        raw = r.eval(_WINDOW_LUA, 2, tkey, ckey, _stamp(rec) - span, _stamp(rec) + span)
         return [_claim(v) for v in raw if v]
 
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
