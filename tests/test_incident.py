@@ -122,10 +122,12 @@ def test_a_figure_of_another_time_is_no_earlier_report_of_the_incident(
     assert ("a", "b", "updates") in got
 
 
-def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
-    def first(text: str) -> bool:
-        return is_series(extract_claims(Article(id="s", text=text))[0])
+def first(text: str) -> bool:
+    """Whether the first claim of a one-sentence article is a point of a series."""
+    return is_series(extract_claims(Article(id="s", text=text))[0])
 
+
+def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وارتفع عدد القتلى الفلسطينيين منذ 30 آذار/مارس إلى 21 قتيلا.")
     assert first("وقتل 34 فلسطينيا منذ 30 مارس في احتجاجات على حدود غزة.")
     assert not first("قتل 5 أشخاص منذ يومين في غزة.")
@@ -139,9 +141,6 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
 
 
 def test_a_total_of_one_day_is_no_series() -> None:
-    def first(text: str) -> bool:
-        return is_series(extract_claims(Article(id="s", text=text))[0])
-
     assert not first("وأعلنت الوزارة أن إجمالي إصابات الجمعة لا يقل عن 400 في غزة.")
     assert first("وبلغ إجمالي القتلى منذ بدء الحرب 10 آلاف شخص في اليمن.")
 
