@@ -21,10 +21,11 @@ from monitor.sources import load_jsonl
 
 HERE = Path(__file__).resolve().parent / "realnews"
 SLICE = (date(2018, 4, 12), date(2018, 4, 14))  # dev days the gold set covers
-# Measured on this slice when the judged set was made (14 alerts, 3 judged useful): more
-# alerts than this, or fewer useful ones, means the reading changed and must be judged.
-SLICE_MAX_ALERTS = 20
-SLICE_MIN_USEFUL = 3
+# Measured on this slice (14 alerts, 3 judged useful, when the judged set was made; 25
+# alerts, 11 useful, at 46b3401): more alerts than this, or fewer useful ones, means the
+# reading changed and must be judged.
+SLICE_MAX_ALERTS = 30
+SLICE_MIN_USEFUL = 10
 
 
 def _alert(a: tuple[str, int, int, str, float], b: tuple[str, int, int, str, float],
