@@ -158,15 +158,13 @@ def enumerated_parts(claims: list[Claim], text: str = "") -> list[Claim]:
     return out
 
 
-def classes_of_tolls(claims: list[Claim], nationalities: dict[str, str] | None = None
-                     ) -> list[Claim]:
+def classes_of_tolls(claims: list[Claim], nationalities: dict[str, str]) -> list[Claim]:
     """A class of people counted apart ("7 صحفيين", `person.~صحف`) is a class of a toll only
     where the article gives a larger toll of people for that event (its sentences may name
     the place differently); otherwise it is the toll, named by who died ("لقي 14 مصلياً
     حتفهم" in a mosque bombing). A nationality other than the place's country is always a
     class: Tasnim's "7 Iranians" killed at T4 are the Iranians among the strike's dead,
     whether or not the report gives the whole toll (`nationalities`: adjective -> country)."""
-    foreign = nationalities or {}
     keys = [fact_of(c) for c in claims]
     tolls: dict[str, float] = {}  # per event, the article's largest toll of people
     for c, key in zip(claims, keys, strict=True):
@@ -175,13 +173,18 @@ def classes_of_tolls(claims: list[Claim], nationalities: dict[str, str] | None =
     out = []
     for c, key in zip(claims, keys, strict=True):
         if key is not None and key.thing.startswith("person.~") and c.low is not None \
-                and tolls.get(key.event, 0.0) <= c.low \
-                and foreign.get(key.thing[len("person.~"):] + "ي", key.place.split(".")[0]) \
-                == key.place.split(".")[0]:
+                and tolls.get(key.event, 0.0) <= c.low and not _foreigners(key, nationalities):
             whole = replace(key, thing="person")
             c = c.model_copy(update={"entity": "person", "fact_key": str(whole)})
         out.append(c)
     return out
+
+
+def _foreigners(key: FactKey, nationalities: dict[str, str]) -> bool:
+    """The class a key counts (`person.~ايران`) is a nationality other than its place's
+    country's."""
+    country = nationalities.get(key.thing[len("person.~"):] + "ي")
+    return country is not None and country != key.place.split(".")[0]
 
 
 def things_below_whole(claims: list[Claim], thing_events: frozenset[str]) -> list[Claim]:

@@ -292,12 +292,10 @@ def _ratio(p: ClaimRecord, c: ClaimRecord) -> float:
 
 def _other_span(p: ClaimRecord, c: ClaimRecord) -> bool:
     """`c`'s toll, reported after `p`'s, is of another span than `p`'s (TOLL_SPAN_RATIO)."""
-    if c.event not in _events().outcome:
+    if c.event not in _events().outcome or _ratio(p, c) <= TOLL_SPAN_RATIO:
         return False
-    vp, vc = _middle(p), _middle(c)
-    if not vp or not vc or max(vp, vc) <= TOLL_SPAN_RATIO * min(vp, vc):
-        return False
-    return not (vc > vp and when(c)[0] == when(p)[0])
+    rose = (_middle(c) or 0.0) > (_middle(p) or 0.0)
+    return not (rose and when(c)[0] == when(p)[0])
 
 
 def firm(c: ClaimRecord) -> bool:

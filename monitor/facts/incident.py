@@ -56,16 +56,21 @@ _CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
 
 
 @lru_cache(maxsize=4)
-def _series_cues(config_dir: str) -> TermSet:
+def _incidents(config_dir: str) -> dict[str, Any]:
+    """config/incidents.yaml, read once per config dir."""
     data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
-    return term_set(data.get("series_cues") or [], "series")
+    return data or {}
+
+
+@lru_cache(maxsize=4)
+def _series_cues(config_dir: str) -> TermSet:
+    return term_set(_incidents(config_dir).get("series_cues") or [], "series")
 
 
 @lru_cache(maxsize=4)
 def _since_dated(config_dir: str) -> str | None:
     """The word that opens "since <day> <month>"."""
-    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
-    word = data.get("since_dated")
+    word = _incidents(config_dir).get("since_dated")
     return normalize_term(str(word)) if word else None
 
 
@@ -122,8 +127,7 @@ def is_series(claim: Claim) -> bool:
 @lru_cache(maxsize=4)
 def _day_words(config_dir: str) -> frozenset[str]:
     """Words that, right after a series cue, make it one day's total."""
-    data = yaml.safe_load((Path(config_dir) / "incidents.yaml").read_text(encoding="utf-8"))
-    return frozenset(normalize_term(str(w)) for w in data.get("days") or [])
+    return frozenset(normalize_term(str(w)) for w in _incidents(config_dir).get("days") or [])
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are

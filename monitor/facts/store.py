@@ -117,9 +117,9 @@ class FactStore:
                         return Recorded(mine, fact, True, self._active(
                             ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     if windowed:
-                        window, held, latest = self._around(pipe, ckey, tkey, skey, rec, fact)
+                        window, held, last = self._around(pipe, ckey, tkey, skey, rec, fact)
                         changed, raised, retracted = self._resettle_window(
-                            rec, window, fact, latest, name)
+                            rec, window, fact, last, name)
                         stand_add, stand_rem = _standing_changes(changed)
                         self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
                                           stand_rem, held)
@@ -181,12 +181,12 @@ class FactStore:
 
     def _around(self, pipe: redis.client.Pipeline, ckey: str, tkey: str, skey: str,
                 rec: ClaimRecord, fact: Fact
-                ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], ClaimRecord | None]:
-        """What a new claim of a windowed fact is settled with, by id, and the fact's latest
-        claim. A point of a series reaches back months, and so does a claim arriving before
-        one (it may become the point's anchor): those settle the whole history. Any other
-        claim, the latest in time order as reports mostly arrive, meets only the linked
-        reports within its window, and nothing after it can change."""
+                ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], bool]:
+        """What a new claim of a windowed fact is settled with, by id, and whether it is
+        the fact's latest claim in time order. A point of a series reaches back months, and
+        so does a claim arriving before one (it may become the point's anchor): those settle
+        the whole history. Any other claim meets only the linked reports within its window;
+        the latest in time order, as reports mostly arrive, changes nothing after it."""
         latest = self._get(pipe, ckey, fact.latest_claim)
         last = latest is None or order(rec) > order(latest)
         if rec.series or (not last and pipe.zcard(skey)):
@@ -194,20 +194,21 @@ class FactStore:
         else:
             # The latest claim changes only itself: what it meets lies within one window.
             window = self._window(pipe, tkey, ckey, rec, 1 if last else 2)
-        return window, {c.claim_id: c for c in window}, latest
+        return window, {c.claim_id: c for c in window}, last
 
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
                 rec: ClaimRecord, windows: int = 2) -> list[ClaimRecord]:
-        """The stored claims of a windowed fact published within two windows of `rec`:
-        the claims `rec` can change lie within one window, and what they are decided
-        against within one window of them."""
+        """The stored claims of a windowed fact published within `windows` windows of
+        `rec`: the claims `rec` can change lie within one window, and what they are decided
+        against within one window of them (two in all; one when nothing after `rec` can
+        change)."""
         span = windows * LINK_WINDOW_DAYS * 86400 + 1
         raw = r.eval(_WINDOW_LUA, 2, tkey, ckey, _stamp(rec) - span, _stamp(rec) + span)
         return [_claim(v) for v in raw if v]
 
     def _resettle_window(self, rec: ClaimRecord, window: list[ClaimRecord], fact: Fact,
-                         latest: ClaimRecord | None, name: str
+                         last: bool, name: str
                          ) -> tuple[list[ClaimRecord], list[Raised], list[tuple[str, str]]]:
         """Settle a windowed fact around a new claim: its verdict and those of the claims
         after it in the window change; claims before it keep theirs."""
@@ -217,7 +218,7 @@ class FactStore:
                                    later_state_days=self.later_days, since=rec,
                                    fact_key=name)
         changed, raised, retracted = _apply_settled(settled, mine)
-        if latest is None or order(rec) > order(latest):
+        if last:
             fact.latest_claim = rec.claim_id
         return changed, raised, retracted
 
