@@ -195,6 +195,24 @@ def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
     assert not Route(name="sure", type="console", min_confidence=sure).matches(alert)
 
 
+def test_confidence_reads_what_the_figures_count_and_which_way_they_move() -> None:
+    from monitor.facts.incident import features
+
+    def claim(text: str, value: float, sentence: str) -> dict[str, object]:
+        return {"fact_key": "killed:person:af.ghazni:total", "event": "killed", "unit": "person",
+                "text": text, "low": value, "high": value, "sentence": sentence,
+                "published": "2018-04-12T07:00:00+00:00"}
+
+    police = claim("20", 20, "قتل 20 شرطيا في هجوم لطالبان على مدينة غزني.")
+    police_more = claim("22", 22, "ارتفعت حصيلة الهجوم إلى 22 شرطياً، بحسب مسؤول محلي.")
+    rebels = claim("12", 12, "وقتل 12 مسلحا من طالبان في الاشتباكات.")
+    alike = features(police, police_more, {}, "update")
+    apart = features(police_more, rebels, {}, "contradiction")
+    assert alike["same_noun"] == 1.0 and apart["same_noun"] == 0.0  # «شرطيا» is «شرطياً»
+    assert alike["close"] == 1.0 and apart["close"] == 0.0  # 20 and 22 lie within 15%
+    assert alike["lower_later"] == 0.0 and apart["lower_later"] == 1.0
+
+
 def test_a_word_estimate_stands_until_a_figure_comes(redis_client: redis.Redis) -> None:
     store = FactStore(redis_client, Keys("inc-word"), tolerance=0.1, later_days=14)
     words = art("w", 0, "غارات على ريف حمص", "سقط عشرات القتلى في غارات جوية استهدفت سوقا "
