@@ -35,6 +35,17 @@ def test_intervals() -> None:
     assert not overlaps(rec(None, 40), rec(41, 41), 0.1)
 
 
+def test_a_round_figure_beside_a_precise_one_is_approximate() -> None:
+    # Real pairs judged "agree": Taiz's 3021 civilians and a headline's «3 آلاف»; Venezuela's
+    # 8292 executions and «8 آلاف»; the round 700 beside 719.
+    assert overlaps(rec(3021, 3021), rec(3000, 3000), 0.1)
+    assert overlaps(rec(8000, 8000), rec(8292, 8292), 0.1)
+    assert decide(rec(719, 719, who="B", day=2), rec(700, 700), **TOL).verdict == "confirms"
+    assert not overlaps(rec(700, 700), rec(800, 800), 0.1)  # two round figures: as stated
+    assert not overlaps(rec(3000, 3000), rec(3400, 3400), 0.1)  # beyond the rounding
+    assert not overlaps(rec(40, 40), rec(42, 42), 0.1)  # a toll of tens is counted, not rounded
+
+
 def test_first_claim_is_new_and_agreement_confirms() -> None:
     first = rec(6000, 6000, approx=True)
     assert decide(first, None, **TOL).verdict == "new"

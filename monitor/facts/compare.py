@@ -48,20 +48,33 @@ class Interval:
 FLOOR_SPAN = 5.0
 
 
-def interval(c: ClaimRecord, tolerance: float) -> Interval:
-    """A claim as the interval of values it admits; `approx` widens it by the tolerance."""
+# A figure stated to this unit or coarser (700, «3 آلاف», «ألفين») is round: beside a precise
+# one (719, 3021) it is the same count rounded, as approximate as «نحو 700» (issue 11).
+ROUND_UNIT = 100
+
+
+def _round(c: ClaimRecord) -> bool:
+    return (not c.vague and c.low is not None and c.low == c.high and c.low >= ROUND_UNIT
+            and c.low % ROUND_UNIT == 0)
+
+
+def interval(c: ClaimRecord, tolerance: float, *, approx: bool | None = None) -> Interval:
+    """A claim as the interval of values it admits; `approx` (by default the claim's own)
+    widens it by the tolerance."""
     low = -math.inf if c.low is None else c.low
     high = math.inf if c.high is None else c.high
     if c.high is None and c.low is not None and c.low > 0 and not c.vague:
         high = c.low * FLOOR_SPAN
-    if c.approx:
+    if c.approx if approx is None else approx:
         low = low * (1 - tolerance) if low != -math.inf else low
         high = high * (1 + tolerance) if high != math.inf else high
     return Interval(low, high)
 
 
 def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
-    ia, ib = interval(a, tolerance), interval(b, tolerance)
+    ra, rb = _round(a), _round(b)
+    ia = interval(a, tolerance, approx=a.approx or (ra and not rb))
+    ib = interval(b, tolerance, approx=b.approx or (rb and not ra))
     return ia.low <= ib.high and ib.low <= ia.high
 
 
