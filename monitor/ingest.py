@@ -9,9 +9,15 @@ import redis
 
 from monitor.keys import Keys
 from monitor.logs import get_logger
-from monitor.metrics import ARTICLES, ORPHANS_REQUEUED
+from monitor.metrics import ARTICLES, FAILED_ARTICLES_REQUEUED, ORPHANS_REQUEUED
 from monitor.models import Article
-from monitor.queues import Queues, article_job_id, enqueue_article, enqueue_articles
+from monitor.queues import (
+    Queues,
+    article_job_id,
+    enqueue_article,
+    enqueue_articles,
+    failed_while_redis_away,
+)
 from monitor.settings import Settings
 
 # Atomic so two pollers seeing one story at once cannot both call it new.
@@ -117,23 +123,35 @@ class Ingestor:
         lost. A Redis restart does this: with the AOF synced every second, the last writes
         before a stop may keep an article's pending mark and lose its job, and nothing
         else would ever run it. Each is enqueued again on its own, unless that job already
-        failed (a poison article stays in the failed registry, where users see it). Running
-        one twice, in a race with its own job, changes nothing."""
+        failed (a poison article stays in the failed registry, where users see it). A job
+        that ran out of retries because Redis was away failed for no fault of its article:
+        it may have recorded a claim and not yet stored the alert it raised, and is run
+        again (`FAILED_ARTICLES_REQUEUED`), which stores and sends that alert. Running one
+        twice, in a race with its own job, changes nothing."""
         q = self.qs.articles
         if not self.r.scard(self.pending_key()) or q.count \
                 or q.started_job_registry.count or q.scheduled_job_registry.count:
             return 0
-        failed = set(q.failed_job_registry.get_job_ids())
-        n = 0
+        registry = q.failed_job_registry
+        failed = set(registry.get_job_ids())
+        n = again = 0
         for aid, chash in self._pending():
-            if article_job_id(self.keys.ns, aid, chash) in failed:
-                continue
+            job_id = article_job_id(self.keys.ns, aid, chash)
+            if job_id in failed:
+                if not failed_while_redis_away(q, job_id):
+                    continue
+                registry.remove(job_id, delete_job=True)  # a fresh job, with its retries
+                again += 1
             enqueue_article(self.qs, aid, chash, self.settings)
             n += 1
-        if n:
-            get_logger().warning("orphan_articles_requeued", count=n,
+        if again:
+            get_logger().warning("failed_articles_requeued", count=again,
+                                 why="their jobs ran out of retries while Redis was away")
+            FAILED_ARTICLES_REQUEUED.inc(again)
+        if n - again:
+            get_logger().warning("orphan_articles_requeued", count=n - again,
                                  why="stored and pending with no job (lost in a Redis restart)")
-            ORPHANS_REQUEUED.inc(n)
+            ORPHANS_REQUEUED.inc(n - again)
         return n
 
     def done(self, article_id: str) -> None:

@@ -73,6 +73,10 @@ ORPHANS_REQUEUED = Counter(
     "newsmon_orphan_articles_requeued_total",
     "Stored articles found pending with no job while the queue was idle, enqueued again",
 )
+FAILED_ARTICLES_REQUEUED = Counter(
+    "newsmon_failed_articles_requeued_total",
+    "Articles whose job ran out of retries while Redis was away, run again once it was back",
+)
 CONFIG_ERRORS = Counter(
     "newsmon_config_errors_total", "Configuration entries rejected, by file kind", ["file"]
 )

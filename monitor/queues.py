@@ -25,6 +25,11 @@ DELIVER_RETRACTION = "monitor.jobs.deliver_retraction"
 ARTICLE_BACKOFF = [5, 30, 120, 600, 1800]
 DELIVERY_BACKOFF = [5, 15, 60, 300, 900, 1800, 3600, 3600]
 
+# How a job that failed because Redis was away (restarting, loading its data, out of memory,
+# unreachable) ends: such a job is not poison, and its work must not be lost.
+REDIS_AWAY = ("redis.exceptions.ConnectionError", "redis.exceptions.TimeoutError",
+              "redis.exceptions.BusyLoadingError", "OOM command not allowed")
+
 
 @dataclass(frozen=True)
 class Queues:
@@ -83,6 +88,17 @@ def _enqueue_processing(qs: Queues, func: str, kwargs: dict[str, object], job_id
             description=description,
         )
     return job_id
+
+
+def failed_while_redis_away(queue: Queue, job_id: str) -> bool:
+    """Whether the job's last failure was Redis being away (REDIS_AWAY), not the job."""
+    try:
+        job = Job.fetch(job_id, connection=queue.connection, serializer=JSONSerializer)
+    except NoSuchJobError:
+        return False
+    result = job.latest_result()
+    failure = (result.exc_string if result is not None else None) or ""
+    return any(marker in failure for marker in REDIS_AWAY)
 
 
 def article_job_id(ns: str, article_id: str, content_hash: str) -> str:

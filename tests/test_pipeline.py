@@ -420,3 +420,73 @@ def test_jobs_enqueued_under_their_former_names_still_resolve() -> None:
         former = importlib.import_module("workers.jobs")
         assert getattr(former, func) is getattr(jobs, func)
     assert importlib.import_module("workers.ops_jobs").deliver_ops is jobs.deliver_ops
+
+
+@pytest.mark.faults
+def test_an_article_whose_job_ran_out_of_retries_while_redis_was_away_is_run_again(
+    redis_client: redis.Redis, tmp_path: Path,
+) -> None:
+    """Redis went away between an article's fact transaction and the alert it raised: the
+    fact holds the alert, the ledger does not, and the job ran out of retries. The worker's
+    sweep runs it again once Redis is back, which stores and sends the alert. A job that
+    failed for its article's sake (poison) stays failed, where users see it."""
+    import traceback
+
+    from rq.job import Job, JobStatus
+    from rq.results import Result
+    from rq.serializers import JSONSerializer
+
+    from monitor.alerts.ledger import AlertLedger
+    from monitor.models import Article
+    from monitor.processing import ArticleProcessor
+    from monitor.queues import article_job_id, enqueue_article
+    from monitor.redis_conn import free_port
+
+    s = settings(tmp_path)
+    p = Pipeline(redis_client, "t-away", s)
+    poison = Article(id="poison", feed="f", title="t", text="نص", url="http://x/poison")
+    with p.ingestor.batch():
+        for article in [*seed_articles(), poison]:
+            p.ingestor.ingest(article)
+        p.ingestor._batch = []  # their jobs run by hand below
+    away = AlertLedger(redis.Redis(port=free_port(), socket_connect_timeout=0.2), p.keys)
+    processor = ArticleProcessor(p.ingestor, p.facts, away, p.delivery)
+    failures: dict[str, str] = {}
+    for article in seed_articles():
+        try:
+            processor.process_article(article.id)
+        except redis.ConnectionError as exc:  # the alert could not be stored
+            failures[article.id] = "".join(traceback.format_exception(exc))
+            break
+    try:
+        raise ValueError("unreadable article")
+    except ValueError as exc:
+        failures[poison.id] = "".join(traceback.format_exception(exc))
+    assert len(failures) == 2 and p.ledger.all() == []
+    held = {k for fk in p.facts.fact_keys()
+            for k in redis_client.hkeys(p.keys.fact_alerts(fk))}
+    assert held  # the fact holds an alert the ledger never stored
+
+    # RQ's record of each job that ran out of retries, as a worker leaves it.
+    registry = p.queues.articles.failed_job_registry
+    for aid, exc_string in failures.items():
+        chash = redis_client.hget(p.keys.article_hashes(), aid).decode()
+        job_id = enqueue_article(p.queues, aid, chash, s)
+        assert job_id == article_job_id(p.keys.ns, aid, chash)
+        job = Job.fetch(job_id, connection=redis_client, serializer=JSONSerializer)
+        p.queues.articles.remove(job)
+        Result.create_failure(job, ttl=600, exc_string=exc_string)
+        job.set_status(JobStatus.FAILED)
+        registry.add(job, exc_string=exc_string)
+
+    assert p.ingestor.requeue_orphans() == 1
+    drain(redis_client, p.queues, s)
+    stored = p.ledger.all()
+    assert held <= {a.id.encode() for a in stored}  # what the fact held, with the rest
+    assert len(stored) == 2 and all(p.ledger.delivered(a.id, "console") for a in stored)
+    assert {a.kind for a in stored} == {"contradiction", "update"}  # the seed's two alerts
+    poison_job = article_job_id(p.keys.ns, poison.id,
+                                redis_client.hget(p.keys.article_hashes(), poison.id).decode())
+    assert registry.get_job_ids() == [poison_job]
+    assert redis_client.smembers(p.ingestor.pending_key()) == {b"poison"}
+    assert p.ingestor.requeue_orphans() == 0  # the poison article is not run again
