@@ -17,9 +17,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from monitor.facts.incident import utc_day as incident_utc_day
 
 # Never tuned on: reported only (tests/realnews/README.md).
 SEALED_WEEKS = ((date(2018, 4, 22), date(2018, 4, 28)), (date(2018, 5, 20), date(2018, 5, 26)))
@@ -31,10 +33,10 @@ BARS = {"precision": 0.8, "unjudged_share": 0.25, "recall": 0.6}
 
 
 def utc_day(published: str | datetime | None) -> date | None:
-    if published is None:
-        return None
-    p = datetime.fromisoformat(published) if isinstance(published, str) else published
-    return (p.astimezone(UTC) if p.tzinfo else p).date()
+    """The UTC day of a publication time, as an alert's JSON or a claim carries it."""
+    if isinstance(published, str):
+        published = datetime.fromisoformat(published)
+    return incident_utc_day(published)
 
 
 def split_of(day: date | None) -> str:

@@ -17,7 +17,9 @@ from monitor.facts.incident import (
     SERIES_DAYS,
     content_words,
     link,
+    middle,
     ties,
+    utc_day,
 )
 from monitor.models import ClaimRecord, Verdict
 
@@ -90,8 +92,7 @@ def when(c: ClaimRecord) -> tuple[date, datetime]:
 
 @lru_cache(maxsize=65536)  # every sort and window test of a settle asks again
 def _when(time: str | None, published: datetime | None) -> tuple[date, datetime]:
-    pub_day = (published.astimezone(UTC) if published.tzinfo else published).date() \
-        if published else date.min
+    pub_day = utc_day(published) or date.min
     ref = date.fromisoformat(time) if time else pub_day
     pub = published or datetime.min
     if pub.tzinfo is not None:
@@ -292,9 +293,7 @@ TOLL_SPAN_RATIO = 10
 
 
 def _middle(c: ClaimRecord) -> float | None:
-    if c.low is not None and c.high is not None:
-        return (c.low + c.high) / 2
-    return c.low if c.low is not None else c.high
+    return middle(c.low, c.high)
 
 
 def _ratio(p: ClaimRecord, c: ClaimRecord) -> float:

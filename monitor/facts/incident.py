@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -255,10 +255,15 @@ def _same_day(a: ClaimRecord, b: ClaimRecord) -> bool:
     """Published the same UTC day: under a thing's key, one strike. The 103 cruise missiles
     the Russian army counted and the 110 Syria's army did on 14 April share few words (their
     stories' cosine is 0.08) but no other strike on Syria that day."""
-    if a.published is None or b.published is None:
-        return False
-    pa, pb = (p.astimezone(UTC) if p.tzinfo else p for p in (a.published, b.published))
-    return pa.date() == pb.date()
+    da, db = utc_day(a.published), utc_day(b.published)
+    return da is not None and da == db
+
+
+def utc_day(published: datetime | None) -> date | None:
+    """The UTC day a report was published (a naive time is taken as UTC)."""
+    if published is None:
+        return None
+    return (published.astimezone(UTC) if published.tzinfo else published).date()
 
 
 def _gap_days(a: ClaimRecord, b: ClaimRecord) -> float:
@@ -301,11 +306,16 @@ CLOSE_RATIO = 1.15
 _WORD_RE = re.compile(r"\w+")
 
 
-def _value(c: dict[str, Any]) -> float | None:
-    low, high = c.get("low"), c.get("high")
+def middle(low: float | None, high: float | None) -> float | None:
+    """The middle of a figure's range, or its one bound (what two figures are compared by
+    for how far apart they are)."""
     if low is not None and high is not None:
         return (float(low) + float(high)) / 2
     return float(low) if low is not None else (float(high) if high is not None else None)
+
+
+def _value(c: dict[str, Any]) -> float | None:
+    return middle(c.get("low"), c.get("high"))
 
 
 def _named(c: dict[str, Any]) -> bool:
