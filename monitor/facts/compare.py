@@ -357,7 +357,12 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
         if since is not None and not may_change(c, since, fact_key):
             continue
         anchor, evidence = None, None
+        reach = None if c.series else when(c)[0].toordinal() - LINK_WINDOW_DAYS
         for j in range(i - 1, -1, -1):
+            if reach is not None and when(ordered[j])[0].toordinal() < reach:
+                # Claims are in time order: this one and every one before it lie more than
+                # a window before `c`, which only a series point reaches (`may_meet`).
+                break
             found = may_meet(ordered[j], c, words_of(j), words_of(i), fact_key)
             if found is not None and (anchor is None or firm(ordered[j])):
                 anchor, evidence = ordered[j], found
