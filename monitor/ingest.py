@@ -134,25 +134,26 @@ class Ingestor:
             return 0
         registry = q.failed_job_registry
         failed = set(registry.get_job_ids())
-        n = again = 0
+        orphans = again = 0
         for aid, chash in self._pending():
             job_id = article_job_id(self.keys.ns, aid, chash)
-            if job_id in failed:
-                if not failed_while_redis_away(q, job_id):
-                    continue
+            if job_id not in failed:
+                orphans += 1
+            elif failed_while_redis_away(q, job_id):
                 registry.remove(job_id, delete_job=True)  # a fresh job, with its retries
                 again += 1
+            else:
+                continue
             enqueue_article(self.qs, aid, chash, self.settings)
-            n += 1
         if again:
             get_logger().warning("failed_articles_requeued", count=again,
                                  why="their jobs ran out of retries while Redis was away")
             FAILED_ARTICLES_REQUEUED.inc(again)
-        if n - again:
-            get_logger().warning("orphan_articles_requeued", count=n - again,
+        if orphans:
+            get_logger().warning("orphan_articles_requeued", count=orphans,
                                  why="stored and pending with no job (lost in a Redis restart)")
-            ORPHANS_REQUEUED.inc(n - again)
-        return n
+            ORPHANS_REQUEUED.inc(orphans)
+        return orphans + again
 
     def done(self, article_id: str) -> None:
         self.r.srem(self.pending_key(), article_id)

@@ -54,12 +54,17 @@ def make_queues(client: redis.Redis, keys: Keys, settings: Settings) -> Queues:
     return Queues(q("articles"), q("alerts"), keys)
 
 
-def _exists(queue: Queue, job_id: str) -> bool:
+def _fetch(queue: Queue, job_id: str) -> Job | None:
     try:
-        job = Job.fetch(job_id, connection=queue.connection, serializer=JSONSerializer)
+        return Job.fetch(job_id, connection=queue.connection, serializer=JSONSerializer)
     except NoSuchJobError:
-        return False
-    return job.get_status(refresh=False) not in ("finished", "failed", "canceled", "stopped")
+        return None
+
+
+def _exists(queue: Queue, job_id: str) -> bool:
+    job = _fetch(queue, job_id)
+    return job is not None and job.get_status(refresh=False) not in (
+        "finished", "failed", "canceled", "stopped")
 
 
 _JOB_ID_SAFE = re.compile(r"[A-Za-z0-9_-]+")
@@ -92,9 +97,8 @@ def _enqueue_processing(qs: Queues, func: str, kwargs: dict[str, object], job_id
 
 def failed_while_redis_away(queue: Queue, job_id: str) -> bool:
     """Whether the job's last failure was Redis being away (REDIS_AWAY), not the job."""
-    try:
-        job = Job.fetch(job_id, connection=queue.connection, serializer=JSONSerializer)
-    except NoSuchJobError:
+    job = _fetch(queue, job_id)
+    if job is None:
         return False
     result = job.latest_result()
     failure = (result.exc_string if result is not None else None) or ""

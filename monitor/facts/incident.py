@@ -165,9 +165,12 @@ def as_series(claim: Claim) -> Claim:
     return claim.model_copy(update={"series": True})
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=8192)  # a claim's sentence is read again at each settle of its window
 def content_words(sentence: str) -> frozenset[str]:
-    return frozenset(w for w in re.findall(r"\w+", normalize_term(sentence))
+    return frozenset(w for w in _WORD_RE.findall(normalize_term(sentence))
                      if len(w) > 2 and not any(ch.isdigit() for ch in w))
 
 
@@ -303,7 +306,6 @@ FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "se
 # Two figures within this ratio are one figure written two ways more often than a dispute
 # (a round 700 beside 719): what the `close` feature marks.
 CLOSE_RATIO = 1.15
-_WORD_RE = re.compile(r"\w+")
 
 
 def middle(low: float | None, high: float | None) -> float | None:
