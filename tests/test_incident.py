@@ -145,6 +145,38 @@ def test_a_total_of_one_day_is_no_series() -> None:
     assert first("وبلغ إجمالي القتلى منذ بدء الحرب 10 آلاف شخص في اليمن.")
 
 
+def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None:
+    # Real Gaza reports (April and May 2018): a count over the span of the protests.
+    assert first("وواجهت إسرائيل انتقادات بعد 10 أيام من الاحتجاجات، حيث قتلت قواتها 30 "
+                 "فلسطينيا، وفق وزارة الصحة في غزة.")
+    assert first("وفي خطاب بشأن أعمال العنف التي أسفرت عن مقتل أكثر من 100 شخص في غزة في غضون "
+                 "ستة أسابيع، حذر المفوض السامي.")
+    assert first("وتأتي هذه الحادثة بعد ستة أسابيع، شهدت خلالها حدود غزة احتجاجات راح ضحيتها 51 "
+                 "فلسطينيا.")
+    assert first("وبذلك يرتفع إلى 21 عدد الفلسطينيين الذين قتلوا منذ الجمعة في 30 آذار/مارس، من "
+                 "بينهم 19 في مواجهات يوم الجمعة.")
+    # A week after one day's toll; a day the clause names is the figure's, not the span.
+    assert not first("بعد أسبوع على مقتل 17 فلسطينياً برصاص الجيش يوم الجمعة الماضي، يستعد "
+                     "المتظاهرون.")
+    assert not first("وتأتي الغارة بعد أسابيع من التظاهرات بلغت ذروتها الاثنين مع مقتل 60 "
+                     "فلسطينيا.")
+
+
+def test_a_series_from_a_start_never_meets_one_days_toll(redis_client: redis.Redis) -> None:
+    """60 killed on Monday, or 41 so far on Monday, is no earlier report of the 116 killed
+    since 30 March: only the 54 counted since that date is."""
+    since = art("since", 0, "احتجاجات على حدود غزة", "وقتل 54 فلسطينيا منذ 30 آذار/مارس في "
+                "الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
+    so_far = art("so_far", 5, "مواجهات على حدود غزة", "واندلعت مواجهات عنيفة، الاثنين، على حدود "
+                 "قطاع غزة، وقد أدت حتى الآن إلى مقتل 41 فلسطينيا، بحسب وزارة الصحة في غزة.")
+    day = art("day", 30, "الأمم المتحدة تنتقد إسرائيل", "وقال المسؤول الدولي إنه قتل 60 "
+              "فلسطينيا في يوم واحد من الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
+    later = art("later", 100, "حصيلة الاحتجاجات على حدود غزة", "وقتل 116 فلسطينيا منذ 30 "
+                "آذار/مارس الماضي في الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
+    got = alerts(redis_client, "inc-day-span", [since, so_far, day, later])
+    assert got == {("since", "later", "updates")}
+
+
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "
           "منذ بدء الحرب في عام 2015.")
 SERIES_LATER = ("الأمم المتحدة: الوضع في اليمن كارثي", "أعلنت منظمة الصحة العالمية أن عدد "

@@ -18,6 +18,8 @@ from monitor.facts.incident import (
     content_words,
     link,
     middle,
+    one_day,
+    runs_from_before,
     ties,
     utc_day,
 )
@@ -242,6 +244,12 @@ def _may_meet_in_article(a: ClaimRecord, b: ClaimRecord) -> bool:
 SERIES_SAME_DAY_HOURS = 24
 
 
+def _day_and_span(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """`a` is one day's count (its clause names the day) and `b` a series from an earlier
+    start: a series never meets a one-day figure, even one stated "so far"."""
+    return one_day(a) and not runs_from_before(a) and runs_from_before(b)
+
+
 def _gap_seconds(a: ClaimRecord, b: ClaimRecord) -> float:
     return abs((when(a)[1] - when(b)[1]).total_seconds())
 
@@ -261,8 +269,14 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
             and not _may_meet_in_article(p, c):
         return None  # "4 killed today, 40 since the protests began": one article, no dispute
     if c.series and gap <= SERIES_DAYS * 86400:
+        if _day_and_span(p, c) or _day_and_span(c, p):
+            return None  # "41 killed so far on Monday" against "100 since 30 March"
         if p.series:
             return {"series": True}
+        if runs_from_before(c):
+            # "116 killed since 30 March" counts from a start no earlier figure names: only
+            # another point of the series is its earlier report.
+            return None
         if c.event in _events().outcome and _ratio(p, c) > TOLL_SPAN_RATIO:
             return None  # the day's two dead against the 118 since 30 March
         tie = link(p, c, wp, wc, fact_key)

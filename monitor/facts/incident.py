@@ -74,14 +74,14 @@ def _since_dated(config_dir: str) -> str | None:
     return normalize_term(str(word)) if word else None
 
 
-def _since_a_date(words: list[str], config_dir: str) -> bool:
+def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) -> bool:
     """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date (the month names are the
-    lexicon's, as the extractor reads dates)."""
+    lexicon's, as the extractor reads dates), its "منذ" among the first `starts` words."""
     since = _since_dated(config_dir)
     if since is None:
         return False
     months = default_lexicon().months  # the one the extractor loaded (same config dir)
-    for i, w in enumerate(words):
+    for i, w in enumerate(words[:starts]):
         if w != since:
             continue
         # "منذ 30 آذار", "منذ الثلاثين من آذار", "منذ الجمعة في 30 آذار": the day within
@@ -104,24 +104,114 @@ def _config_dir() -> str:
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-def is_series(claim: Claim) -> bool:
-    """The sentence states the figure as a running total (a cue in its clause)."""
-    sentence = claim.sentence
-    at = sentence.find(claim.text)
+def _figure_words(sentence: str, text: str) -> list[str] | None:
+    """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
+    the figure, and its own clause after it (at most `_CUE_AFTER` words)."""
+    at = sentence.find(text)
     if at < 0:
-        return False
+        return None
     before = _TOKEN.findall(normalize(sentence[:at]).text)
-    after = _TOKEN.findall(normalize(sentence[at + len(claim.text):]).text)[:_CUE_AFTER]
+    after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
-    words = [*before[-_CUE_BEFORE:], "#", *after[:end]]  # after: the figure's clause only
+    return [*before[-_CUE_BEFORE:], "#", *after[:min(end, _CUE_AFTER)]]
+
+
+def _since_reach(sentence: str, text: str) -> list[str]:
+    """The figure's clause after it, a few words further than a cue may start: "قتلوا منذ
+    الجمعة في 30 آذار" names its month nine words on."""
+    at = sentence.find(text)
+    after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
+    end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
+    return after[_CUE_AFTER:min(end, _CUE_AFTER + 4)]
+
+
+@lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
+def _series_cue(sentence: str, text: str) -> tuple[str, ...] | None:
+    """The words of the series cue that governs the figure, if any (`since_dated` alone for
+    "منذ 30 مارس")."""
+    words = _figure_words(sentence, text)
+    if words is None:
+        return None
     config = _config_dir()
     cues, days = _series_cues(config), _day_words(config)
     for i in range(len(words)):
         t = cues.match(words, i)
         # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
         if t is not None and days.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
-            return True
-    return _since_a_date(words, config)
+            return t.tokens
+    if _since_a_date([*words, *_since_reach(sentence, text)], config, len(words)):
+        return (_since_dated(config) or "",)
+    # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
+    # clause is the figure's, the span only the story's.
+    return None if _names_a_day(words, config) else _span_of_weeks(words, config)
+
+
+def _span_of_weeks(words: list[str], config_dir: str) -> tuple[str, ...] | None:
+    """"في غضون ستة أسابيع"، "بعد عشرة أيام من الاحتجاجات"، "بعد ستة أسابيع، شهدت خلالها":
+    a count over a span of days or weeks that runs to now. After "بعد" the span must be of
+    what it spans, or the clause say "during it" ("بعد أسبوع على مقتل 17" is a week after one
+    day's toll)."""
+    spans = _span_counts(config_dir)
+    for i, w in enumerate(words):
+        if w not in spans["openers"]:
+            continue
+        k = i + 1
+        if k < len(words) and (words[k].isdigit() or word_number(words[k]) is not None):
+            k += 1  # "عشرة أيام"، "6 أسابيع"
+        if k >= len(words) or words[k] not in spans["units"]:
+            continue
+        if w not in spans["needs_of"] or words[k + 1:k + 2] == [spans["of"]] \
+                or not spans["during"].isdisjoint(words[k + 1:k + 4]):
+            return (w, words[k])
+    return None
+
+
+@lru_cache(maxsize=4)
+def _span_counts(config_dir: str) -> dict[str, Any]:
+    spans = _incidents(config_dir).get("span_counts") or {}
+    words = {k: frozenset(normalize_term(str(w)) for w in spans.get(k) or [])
+             for k in ("openers", "needs_of", "units", "during")}
+    return {**words, "of": normalize_term(str(spans.get("of") or ""))}
+
+
+def is_series(claim: Claim) -> bool:
+    """The sentence states the figure as a running total (a cue in its clause)."""
+    return _series_cue(claim.sentence, claim.text) is not None
+
+
+def runs_from_before(claim: Claim | ClaimRecord) -> bool:
+    """The figure's series runs from a start before its day ("منذ 30 مارس"، "منذ بدء
+    الاحتجاجات"، "خلال الأسابيع الماضية"), not a total so far of the day ("حتى الآن")."""
+    cue = _series_cue(claim.sentence, claim.text)
+    return cue is not None and not _span_words(_config_dir()).isdisjoint(cue)
+
+
+@lru_cache(maxsize=65536)
+def _names_one_day(sentence: str, text: str) -> bool:
+    words = _figure_words(sentence, text)
+    return words is not None and _names_a_day(words, _config_dir())
+
+
+def _names_a_day(words: list[str], config_dir: str) -> bool:
+    return not _day_words(config_dir).isdisjoint(words) \
+        or any(_one_day(config_dir).match(words, i) is not None for i in range(len(words)))
+
+
+def one_day(claim: Claim | ClaimRecord) -> bool:
+    """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
+    one day's count, which no series from an earlier start counts again."""
+    return _names_one_day(claim.sentence, claim.text)
+
+
+@lru_cache(maxsize=4)
+def _span_words(config_dir: str) -> frozenset[str]:
+    return frozenset(normalize_term(str(w))
+                     for w in _incidents(config_dir).get("span_start_words") or [])
+
+
+@lru_cache(maxsize=4)
+def _one_day(config_dir: str) -> TermSet:
+    return term_set(_incidents(config_dir).get("one_day") or [], "one_day")
 
 
 @lru_cache(maxsize=4)
