@@ -104,42 +104,42 @@ def _config_dir() -> str:
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-def _figure_words(sentence: str, text: str) -> list[str] | None:
-    """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
-    the figure, and its own clause after it (at most `_CUE_AFTER` words)."""
+def _clause_after(sentence: str, text: str) -> list[str] | None:
+    """The words of the figure's clause after it (None when the sentence lacks the figure)."""
     at = sentence.find(text)
     if at < 0:
         return None
-    before = _TOKEN.findall(normalize(sentence[:at]).text)
     after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
-    return [*before[-_CUE_BEFORE:], "#", *after[:min(end, _CUE_AFTER)]]
+    return after[:end]
 
 
-def _since_reach(sentence: str, text: str) -> list[str]:
-    """The figure's clause after it, a few words further than a cue may start: "قتلوا منذ
-    الجمعة في 30 آذار" names its month nine words on."""
-    at = sentence.find(text)
-    after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
-    end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
-    return after[_CUE_AFTER:min(end, _CUE_AFTER + 4)]
+def _figure_words(sentence: str, text: str) -> list[str] | None:
+    """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
+    the figure, and its own clause after it (at most `_CUE_AFTER` words)."""
+    after = _clause_after(sentence, text)
+    if after is None:
+        return None
+    before = _TOKEN.findall(normalize(sentence[:sentence.find(text)]).text)
+    return [*before[-_CUE_BEFORE:], "#", *after[:_CUE_AFTER]]
 
 
 @lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
-def _series_cue(sentence: str, text: str) -> tuple[str, ...] | None:
+def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None:
     """The words of the series cue that governs the figure, if any (`since_dated` alone for
     "منذ 30 مارس")."""
     words = _figure_words(sentence, text)
     if words is None:
         return None
-    config = _config_dir()
-    cues, days = _series_cues(config), _day_words(config)
+    cues, days = _series_cues(config), _words(config, "days")
     for i in range(len(words)):
         t = cues.match(words, i)
         # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
         if t is not None and days.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
             return t.tokens
-    if _since_a_date([*words, *_since_reach(sentence, text)], config, len(words)):
+    # "قتلوا منذ الجمعة في 30 آذار" names its month past the words a cue may start in.
+    reach = (_clause_after(sentence, text) or [])[_CUE_AFTER:_CUE_AFTER + 4]
+    if _since_a_date([*words, *reach], config, len(words)):
         return (_since_dated(config) or "",)
     # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
     # clause is the figure's, the span only the story's.
@@ -176,37 +176,32 @@ def _span_counts(config_dir: str) -> dict[str, Any]:
 
 def is_series(claim: Claim) -> bool:
     """The sentence states the figure as a running total (a cue in its clause)."""
-    return _series_cue(claim.sentence, claim.text) is not None
+    return _series_cue(claim.sentence, claim.text, _config_dir()) is not None
 
 
 def runs_from_before(claim: Claim | ClaimRecord) -> bool:
     """The figure's series runs from a start before its day ("منذ 30 مارس"، "منذ بدء
     الاحتجاجات"، "خلال الأسابيع الماضية"), not a total so far of the day ("حتى الآن")."""
-    cue = _series_cue(claim.sentence, claim.text)
-    return cue is not None and not _span_words(_config_dir()).isdisjoint(cue)
+    config = _config_dir()
+    cue = _series_cue(claim.sentence, claim.text, config)
+    return cue is not None and not _words(config, "span_start_words").isdisjoint(cue)
 
 
 @lru_cache(maxsize=65536)
-def _names_one_day(sentence: str, text: str) -> bool:
+def _names_one_day(sentence: str, text: str, config: str) -> bool:
     words = _figure_words(sentence, text)
-    return words is not None and _names_a_day(words, _config_dir())
+    return words is not None and _names_a_day(words, config)
 
 
 def _names_a_day(words: list[str], config_dir: str) -> bool:
-    return not _day_words(config_dir).isdisjoint(words) \
+    return not _words(config_dir, "days").isdisjoint(words) \
         or any(_one_day(config_dir).match(words, i) is not None for i in range(len(words)))
 
 
 def one_day(claim: Claim | ClaimRecord) -> bool:
     """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
     one day's count, which no series from an earlier start counts again."""
-    return _names_one_day(claim.sentence, claim.text)
-
-
-@lru_cache(maxsize=4)
-def _span_words(config_dir: str) -> frozenset[str]:
-    return frozenset(normalize_term(str(w))
-                     for w in _incidents(config_dir).get("span_start_words") or [])
+    return _names_one_day(claim.sentence, claim.text, _config_dir())
 
 
 @lru_cache(maxsize=4)
@@ -214,10 +209,11 @@ def _one_day(config_dir: str) -> TermSet:
     return term_set(_incidents(config_dir).get("one_day") or [], "one_day")
 
 
-@lru_cache(maxsize=4)
-def _day_words(config_dir: str) -> frozenset[str]:
-    """Words that, right after a series cue, make it one day's total."""
-    return frozenset(normalize_term(str(w)) for w in _incidents(config_dir).get("days") or [])
+@lru_cache(maxsize=16)
+def _words(config_dir: str, name: str) -> frozenset[str]:
+    """A word list of incidents.yaml, normalised: `days` (a day named right after a series
+    cue makes it one day's total), `span_start_words`."""
+    return frozenset(normalize_term(str(w)) for w in _incidents(config_dir).get(name) or [])
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are
