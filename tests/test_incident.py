@@ -155,6 +155,9 @@ def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None
                  "فلسطينيا.")
     assert first("وبذلك يرتفع إلى 21 عدد الفلسطينيين الذين قتلوا منذ الجمعة في 30 آذار/مارس، من "
                  "بينهم 19 في مواجهات يوم الجمعة.")
+    # A cue that starts within the figure's clause may end past the words it starts in.
+    assert first("رحّلت السلطات 2300 مهاجر إلى النيجر عبر بلدة أساماكا الحدودية منذ مطلع "
+                 "مارس/آذار.")
     # A week after one day's toll; a day the clause names is the figure's, not the span.
     assert not first("بعد أسبوع على مقتل 17 فلسطينياً برصاص الجيش يوم الجمعة الماضي، يستعد "
                      "المتظاهرون.")

@@ -132,14 +132,15 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
     if words is None:
         return None
     cues, days = _series_cues(config), _words(config, "days")
+    # A cue starts within the words above and may end past them: "رحلت 2300 مهاجر إلى
+    # النيجر عبر بلدة أساماكا الحدودية منذ مطلع مارس"، "قتلوا منذ الجمعة في 30 آذار".
+    reach = [*words, *(_clause_after(sentence, text) or [])[_CUE_AFTER:_CUE_AFTER + 4]]
     for i in range(len(words)):
-        t = cues.match(words, i)
+        t = cues.match(reach, i)
         # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
-        if t is not None and days.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
+        if t is not None and days.isdisjoint(reach[i + len(t.tokens):i + len(t.tokens) + 2]):
             return t.tokens
-    # "قتلوا منذ الجمعة في 30 آذار" names its month past the words a cue may start in.
-    reach = (_clause_after(sentence, text) or [])[_CUE_AFTER:_CUE_AFTER + 4]
-    if _since_a_date([*words, *reach], config, len(words)):
+    if _since_a_date(reach, config, len(words)):
         return (_since_dated(config) or "",)
     # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
     # clause is the figure's, the span only the story's.
