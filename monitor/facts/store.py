@@ -42,6 +42,30 @@ if #ids == 0 then return {} end
 return redis.call('HMGET', KEYS[2], unpack(ids))
 """
 
+# What a new claim of a windowed fact reads before it settles, in one round trip: the
+# fact's latest claim, whether the fact has points of a series, the last few standing
+# members (the current figure is the last of them not withdrawn), and the claims within
+# two windows of the new one with their stamps.
+# KEYS: times, claims, series, standing; ARGV: from, to, latest claim id, standing to read.
+_AROUND_LUA = """
+local latest = false
+if ARGV[3] ~= '' then latest = redis.call('HGET', KEYS[2], ARGV[3]) end
+local series = redis.call('ZCARD', KEYS[3])
+local top = redis.call('ZREVRANGEBYLEX', KEYS[4], '+', '-', 'LIMIT', 0, tonumber(ARGV[4]))
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
+local ids, stamps = {}, {}
+for i = 1, #found, 2 do
+  ids[#ids + 1] = found[i]
+  stamps[#stamps + 1] = found[i + 1]
+end
+local claims = {}
+if #ids > 0 then claims = redis.call('HMGET', KEYS[2], unpack(ids)) end
+return {latest, series, top, stamps, claims}
+"""
+# How many standing members the read above brings: a claim withdraws at most this many
+# less one from standing without a second read (one, nearly always).
+_STANDING_READ = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Raised:
@@ -117,12 +141,13 @@ class FactStore:
                         return Recorded(mine, fact, True, self._active(
                             ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     if windowed:
-                        window, held, last = self._around(pipe, ckey, tkey, skey, rec, fact)
+                        window, held, last, standing = self._around(
+                            pipe, ckey, tkey, skey, stkey, rec, fact)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, last, name)
                         stand_add, stand_rem = _standing_changes(changed)
                         self._set_current(pipe, ckey, stkey, fact, changed, stand_add,
-                                          stand_rem, held)
+                                          stand_rem, held, standing)
                     elif (latest := self._get(pipe, ckey, fact.latest_claim)) is None \
                             or order(rec) > order(latest):
                         current = self._get(pipe, ckey, fact.current_claim)
@@ -180,21 +205,33 @@ class FactStore:
         return changed, raised, retracted
 
     def _around(self, pipe: redis.client.Pipeline, ckey: str, tkey: str, skey: str,
-                rec: ClaimRecord, fact: Fact
-                ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], bool]:
-        """What a new claim of a windowed fact is settled with, by id, and whether it is
-        the fact's latest claim in time order. A point of a series reaches back months, and
-        so does a claim arriving before one (it may become the point's anchor): those settle
-        the whole history. Any other claim meets only the linked reports within its window;
-        the latest in time order, as reports mostly arrive, changes nothing after it."""
-        latest = self._get(pipe, ckey, fact.latest_claim)
+                stkey: str, rec: ClaimRecord, fact: Fact
+                ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], bool, list[str]]:
+        """What a new claim of a windowed fact is settled with, by id, whether it is the
+        fact's latest claim in time order, and the last standing members (`_set_current`).
+        A point of a series reaches back months, and so does a claim arriving before one (it
+        may become the point's anchor): those settle the whole history. Any other claim
+        meets only the linked reports within its window; the latest in time order, as
+        reports mostly arrive, changes nothing after it."""
+        span = 2 * LINK_WINDOW_DAYS * 86400 + 1
+        stamp = _stamp(rec)
+        raw_latest, series, top, stamps, raw = pipe.eval(
+            _AROUND_LUA, 4, tkey, ckey, skey, stkey, stamp - span, stamp + span,
+            fact.latest_claim or "", _STANDING_READ)
+        latest = _claim(raw_latest) if raw_latest else None
         last = latest is None or order(rec) > order(latest)
-        if rec.series or (not last and pipe.zcard(skey)):
+        standing = [m.decode() for m in top]
+        if rec.series or (not last and series):
             window = [_claim(v) for v in pipe.hvals(ckey)]
         else:
             # The latest claim changes only itself: what it meets lies within one window.
-            window = self._window(pipe, tkey, ckey, rec, 1 if last else 2)
-        return window, {c.claim_id: c for c in window}, last
+            reach = (1 if last else 2) * LINK_WINDOW_DAYS * 86400 + 1
+            window = [_claim(v) for v, at in zip(raw, stamps, strict=True)
+                      if v and abs(float(at) - stamp) <= reach]
+        held = {c.claim_id: c for c in window}
+        if latest is not None:
+            held.setdefault(latest.claim_id, latest)
+        return window, held, last, standing
 
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
@@ -225,11 +262,15 @@ class FactStore:
     @staticmethod
     def _set_current(pipe: redis.client.Pipeline, ckey: str, stkey: str, fact: Fact,
                      changed: list[ClaimRecord], add: list[str], remove: list[str],
-                     held: dict[str, ClaimRecord]) -> None:
+                     held: dict[str, ClaimRecord], standing: list[str]) -> None:
         """The fact's current figure: the last standing claim in time order (what the latest
-        report of the latest incident says), the same in any arrival order."""
-        top = [m.decode() for m in pipe.zrevrangebylex(stkey, "+", "-", start=0,
-                                                       num=len(remove) + 1)]
+        report of the latest incident says), the same in any arrival order. `standing` is
+        the last few members as `_around` read them; more are read only when this claim
+        withdrew as many from standing."""
+        top = standing
+        if len(remove) + 1 > len(standing) == _STANDING_READ:
+            top = [m.decode() for m in pipe.zrevrangebylex(stkey, "+", "-", start=0,
+                                                           num=len(remove) + 1)]
         gone = set(remove)
         best = max([m for m in top if m not in gone] + add, default=None)
         if best is None:
