@@ -163,6 +163,9 @@ def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None
                      "المتظاهرون.")
     assert not first("وتأتي الغارة بعد أسابيع من التظاهرات بلغت ذروتها الاثنين مع مقتل 60 "
                      "فلسطينيا.")
+    # After the figure, a superlative before «منذ» compares the day with the past.
+    assert not first("أسفرت الاحتجاجات عن مقتل 16 فلسطينياً وإصابة أكثر من 1400 آخرين في أسوأ "
+                     "يوم من أعمال العنف منذ حرب غزة عام 2014.")
 
 
 def test_a_series_from_a_start_never_meets_one_days_toll(redis_client: redis.Redis) -> None:

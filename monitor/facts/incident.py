@@ -135,11 +135,19 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
     # A cue starts within the words above and may end past them: "رحلت 2300 مهاجر إلى
     # النيجر عبر بلدة أساماكا الحدودية منذ مطلع مارس"، "قتلوا منذ الجمعة في 30 آذار".
     reach = [*words, *(_clause_after(sentence, text) or [])[_CUE_AFTER:_CUE_AFTER + 4]]
+    at = words.index("#")
+    compared = _words(config, "compared_since")
     for i in range(len(words)):
         t = cues.match(reach, i)
         # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
-        if t is not None and days.isdisjoint(reach[i + len(t.tokens):i + len(t.tokens) + 2]):
-            return t.tokens
+        if t is None or not days.isdisjoint(reach[i + len(t.tokens):i + len(t.tokens) + 2]):
+            continue
+        # "وإصابة 1400 آخرين في أسوأ يوم من أعمال العنف منذ حرب 2014": after the figure, a
+        # superlative before "since" compares the day with the past; it starts no series.
+        if i > at and any(w in compared and reach[k + 1:k + 2] != ["من"]
+                          for k, w in enumerate(reach[at + 1:i], at + 1)):
+            continue
+        return t.tokens
     if _since_a_date(reach, config, len(words)):
         return (_since_dated(config) or "",)
     # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
@@ -213,7 +221,7 @@ def _one_day(config_dir: str) -> TermSet:
 @lru_cache(maxsize=16)
 def _words(config_dir: str, name: str) -> frozenset[str]:
     """A word list of incidents.yaml, normalised: `days` (a day named right after a series
-    cue makes it one day's total), `span_start_words`."""
+    cue makes it one day's total), `span_start_words`, `compared_since`."""
     return frozenset(normalize_term(str(w)) for w in _incidents(config_dir).get(name) or [])
 
 
