@@ -163,6 +163,12 @@ def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None
                      "المتظاهرون.")
     assert not first("وتأتي الغارة بعد أسابيع من التظاهرات بلغت ذروتها الاثنين مع مقتل 60 "
                      "فلسطينيا.")
+    # Before it too, when the clause names the day; not when it names none (the Ghouta
+    # offensive's running toll, real Sky News, April 2018).
+    assert not first("وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ حرب غزة عام "
+                     "2014، قُتل الإثنين ما لا يقل عن 55 فلسطينياً في اشتباكات.")
+    assert first("وكان الهجوم على الغوطة واحدا من أعنف الهجمات في الحرب السورية المستمرة منذ 7 "
+                 "سنوات، وقال المرصد السوري إنه أسقط أكثر من 1600 قتيل مدني.")
     # After the figure, a superlative before «منذ» compares the day with the past.
     assert not first("أسفرت الاحتجاجات عن مقتل 16 فلسطينياً وإصابة أكثر من 1400 آخرين في أسوأ "
                      "يوم من أعمال العنف منذ حرب غزة عام 2014.")

@@ -144,8 +144,13 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
             continue
         # "وإصابة 1400 آخرين في أسوأ يوم من أعمال العنف منذ حرب 2014": after the figure, a
         # superlative before "since" compares the day with the past; it starts no series.
-        if i > at and any(w in compared and reach[k + 1:k + 2] != ["من"]
-                          for k, w in enumerate(reach[at + 1:i], at + 1)):
+        # Before the figure only when the clause names the day ("وفي أكثر الأيام دموية منذ
+        # حرب 2014، قتل الإثنين 55"): "أعنف الهجمات في الحرب المستمرة منذ 7 سنوات، وقال
+        # المرصد إنه أسقط أكثر من 1600" is the offensive's running toll.
+        lo = at + 1 if i > at else max(0, i - 8)
+        if (i > at or _names_a_day(words, config)) \
+                and any(w in compared and reach[k + 1:k + 2] != ["من"]
+                        for k, w in enumerate(reach[lo:i], lo)):
             continue
         return t.tokens
     if _since_a_date(reach, config, len(words)):
