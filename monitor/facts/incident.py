@@ -104,39 +104,44 @@ def _config_dir() -> str:
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-def _clause_after(sentence: str, text: str) -> list[str] | None:
-    """The words of the figure's clause after it (None when the sentence lacks the figure)."""
+@lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
+def _around_figure(sentence: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The normalised words before the figure (the last `_CUE_BEFORE`) and those of its
+    clause after it; None when the sentence lacks the figure."""
     at = sentence.find(text)
     if at < 0:
         return None
+    before = _TOKEN.findall(normalize(sentence[:at]).text)
     after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
     end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
-    return after[:end]
+    return tuple(before[-_CUE_BEFORE:]), tuple(after[:end])
 
 
 def _figure_words(sentence: str, text: str) -> list[str] | None:
     """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
     the figure, and its own clause after it (at most `_CUE_AFTER` words)."""
-    after = _clause_after(sentence, text)
-    if after is None:
+    around = _around_figure(sentence, text)
+    if around is None:
         return None
-    before = _TOKEN.findall(normalize(sentence[:sentence.find(text)]).text)
-    return [*before[-_CUE_BEFORE:], "#", *after[:_CUE_AFTER]]
+    before, after = around
+    return [*before, "#", *after[:_CUE_AFTER]]
 
 
 @lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
 def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None:
     """The words of the series cue that governs the figure, if any (`since_dated` alone for
     "منذ 30 مارس")."""
-    words = _figure_words(sentence, text)
-    if words is None:
+    around = _around_figure(sentence, text)
+    if around is None:
         return None
+    before, after = around
+    words = [*before, "#", *after[:_CUE_AFTER]]
     cues, days = _series_cues(config), _words(config, "days")
     # A cue starts within the words above and may end past them: "رحلت 2300 مهاجر إلى
     # النيجر عبر بلدة أساماكا الحدودية منذ مطلع مارس"، "قتلوا منذ الجمعة في 30 آذار".
-    reach = [*words, *(_clause_after(sentence, text) or [])[_CUE_AFTER:_CUE_AFTER + 4]]
-    at = words.index("#")
-    compared = _words(config, "compared_since")
+    reach = [*words, *after[_CUE_AFTER:_CUE_AFTER + 4]]
+    at = len(before)
+    compared, bound = _words(config, "compared_since"), _words(config, "bound_after")
     for i in range(len(words)):
         t = cues.match(reach, i)
         # "إجمالي إصابات الجمعة لا يقل عن 400": the cue names one day's total.
@@ -149,7 +154,7 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
         # المرصد إنه أسقط أكثر من 1600" is the offensive's running toll.
         lo = at + 1 if i > at else max(0, i - 8)
         if (i > at or _names_a_day(words, config)) \
-                and any(w in compared and reach[k + 1:k + 2] != ["من"]
+                and any(w in compared and bound.isdisjoint(reach[k + 1:k + 2])
                         for k, w in enumerate(reach[lo:i], lo)):
             continue
         return t.tokens
@@ -183,8 +188,7 @@ def _span_of_weeks(words: list[str], config_dir: str) -> tuple[str, ...] | None:
 @lru_cache(maxsize=4)
 def _span_counts(config_dir: str) -> dict[str, Any]:
     spans = _incidents(config_dir).get("span_counts") or {}
-    words = {k: frozenset(normalize_term(str(w)) for w in spans.get(k) or [])
-             for k in ("openers", "needs_of", "units", "during")}
+    words = {k: _normalised(spans.get(k)) for k in ("openers", "needs_of", "units", "during")}
     return {**words, "of": normalize_term(str(spans.get("of") or ""))}
 
 
@@ -226,8 +230,12 @@ def _one_day(config_dir: str) -> TermSet:
 @lru_cache(maxsize=16)
 def _words(config_dir: str, name: str) -> frozenset[str]:
     """A word list of incidents.yaml, normalised: `days` (a day named right after a series
-    cue makes it one day's total), `span_start_words`, `compared_since`."""
-    return frozenset(normalize_term(str(w)) for w in _incidents(config_dir).get(name) or [])
+    cue makes it one day's total), `span_start_words`, `compared_since`, `bound_after`."""
+    return _normalised(_incidents(config_dir).get(name))
+
+
+def _normalised(words: list[Any] | None) -> frozenset[str]:
+    return frozenset(normalize_term(str(w)) for w in words or [])
 
 
 # Counts of a state rather than of an incident: how many are held, were moved, fled, are
