@@ -213,7 +213,10 @@ class FactStore:
         may become the point's anchor): those settle the whole history. Any other claim
         meets only the linked reports within its window; the latest in time order, as
         reports mostly arrive, changes nothing after it."""
-        span = 2 * LINK_WINDOW_DAYS * 86400 + 1
+        # The claims `rec` can change lie within one window, and what they are decided
+        # against within one window of them: two in all, one when nothing after `rec` can
+        # change.
+        span = _window_span(2)
         stamp = _stamp(rec)
         raw_latest, series, top, stamps, raw = pipe.eval(
             _AROUND_LUA, 4, tkey, ckey, skey, stkey, stamp - span, stamp + span,
@@ -225,7 +228,7 @@ class FactStore:
             window = [_claim(v) for v in pipe.hvals(ckey)]
         else:
             # The latest claim changes only itself: what it meets lies within one window.
-            reach = (1 if last else 2) * LINK_WINDOW_DAYS * 86400 + 1
+            reach = _window_span(1 if last else 2)
             window = [_claim(v) for v, at in zip(raw, stamps, strict=True)
                       if v and abs(float(at) - stamp) <= reach]
         held = {c.claim_id: c for c in window}
@@ -235,12 +238,10 @@ class FactStore:
 
     @staticmethod
     def _window(r: redis.Redis | redis.client.Pipeline, tkey: str, ckey: str,
-                rec: ClaimRecord, windows: int = 2) -> list[ClaimRecord]:
-        """The stored claims of a windowed fact published within `windows` windows of
-        `rec`: the claims `rec` can change lie within one window, and what they are decided
-        against within one window of them (two in all; one when nothing after `rec` can
-        change)."""
-        span = windows * LINK_WINDOW_DAYS * 86400 + 1
+                rec: ClaimRecord) -> list[ClaimRecord]:
+        """The stored claims of a windowed fact published within two windows of `rec` (what
+        a re-run offers again; `_around` reads the same for a new claim)."""
+        span = _window_span(2)
         raw = r.eval(_WINDOW_LUA, 2, tkey, ckey, _stamp(rec) - span, _stamp(rec) + span)
         return [_claim(v) for v in raw if v]
 
@@ -386,6 +387,11 @@ def _claim(raw: bytes) -> ClaimRecord:
     claim whose verdict changed is a new entry, never a stale one, and each caller gets its
     own copy to write verdicts on."""
     return _parsed(raw).model_copy()
+
+
+def _window_span(windows: int) -> int:
+    """Seconds either side of a claim that `windows` link windows reach (inclusive)."""
+    return windows * LINK_WINDOW_DAYS * 86400 + 1
 
 
 def _stamp(c: ClaimRecord) -> float:
