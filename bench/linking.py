@@ -44,16 +44,12 @@ sys.path.insert(0, str(ROOT))
 from bench.corpus import MONTHS, REALNEWS  # noqa: E402
 from monitor.redis_conn import EmbeddedRedis, free_port  # noqa: E402
 
-# The baseline: run the CLI with the store settling every history whole and no views.
-KEY_ONLY = """
-import sys
+# The baseline: the store settling every history whole, and no views.
+BASELINE = """
 import monitor.facts.store as store
 import monitor.processing as processing
 store.settles_whole = lambda fact_key, event: True
 processing.country_view = lambda key: None
-from monitor.cli import main
-sys.argv[0] = "newsmon"
-sys.exit(main())
 """
 LINKED = """
 import sys
@@ -61,22 +57,19 @@ from monitor.cli import main
 sys.argv[0] = "newsmon"
 sys.exit(main())
 """
+KEY_ONLY = BASELINE + LINKED
 
-# Processing the month in this process, counting each packet sent to Redis (a command, a
-# pipeline, a script: one round trip each). argv: redis url, month path, mode.
+# Processing the month in this process (after BASELINE for key-only), counting each
+# packet sent to Redis (a command, a pipeline, a script: one round trip each).
+# argv: redis url, month path, mode.
 ROUND_TRIPS = """
 import sys
 from pathlib import Path
 import redis, redis.connection
-import monitor.facts.store as store
-import monitor.processing as processing
 from monitor.pipeline import Pipeline
 from monitor.settings import get_settings
 from monitor.sources import by_published, load_jsonl
 url, path, mode = sys.argv[1:4]
-if mode == "key-only":
-    store.settles_whole = lambda fact_key, event: True
-    processing.country_view = lambda key: None
 sent = [0]
 send = redis.connection.Connection.send_packed_command
 def counted(self, *args, **kwargs):
@@ -98,7 +91,8 @@ print(sent[0], len(articles))
 def round_trips(url: str, path: Path, mode: str) -> tuple[int, int]:
     """Round trips to Redis of processing the month, and its articles."""
     env = {**os.environ, "NEWSMON_LOG_LEVEL": "warning"}
-    out = subprocess.run([sys.executable, "-c", ROUND_TRIPS, url, str(path), mode], env=env,
+    code = (BASELINE if mode == "key-only" else "") + ROUND_TRIPS
+    out = subprocess.run([sys.executable, "-c", code, url, str(path), mode], env=env,
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
     sent, articles = out.split()[-2:]
     return int(sent), int(articles)
