@@ -92,6 +92,34 @@ def test_the_rescued_are_not_the_drowned() -> None:
     assert got[27].event == "killed" and got[12].event == "rescued"
 
 
+def test_those_on_board_are_not_the_dead() -> None:
+    # Real shapes (Havana, 18 May 2018; Boufarik, 11 April 2018): the count aboard is its
+    # own fact, revised as the manifest is read, and the crew listed beside the passengers
+    # is a part of it.
+    got = {c.low: c for c in claims(
+        "أعلنت السلطات الكوبية الحداد بعد تحطم طائرة ركاب كان على متنها 110 أشخاص قتل 107 "
+        "منهم.")}
+    assert (got[110].event, got[107].event) == ("aboard", "killed")
+    (c,) = claims("وأمر رئيس الأركان بتشكيل لجنة تحقيق في حادث تحطم الطائرة، التي كانت تقل "
+                  "أكثر من 200 شخص.")
+    assert (c.event, c.low, c.high) == ("aboard", 200, None)
+    crew = {c.low: c for c in claims(
+        "وأقلعت الطائرة وعلى متنها 104 ركاب، بالإضافة إلى طاقم من 6 أفراد.")}[6]
+    assert crew.event == "aboard" and crew.fact_key == "aboard:person.part:_:total"
+
+
+def test_a_purge_and_a_referral_are_counts_of_their_own() -> None:
+    got = {c.low: c for c in claims(
+        "ومنذ الانقلاب الفاشل في تركيا، اعتقل أكثر من 50 ألف شخص، وأقيل أكثر من 140 ألفا "
+        "من وظائفهم.")}
+    assert (got[50000].event, got[140000].event) == ("captured", "dismissed")
+    (c,) = [c for c in claims("وشنت تركيا حملة عقب الانقلاب نتج عنها تسريح أكثر من 110 آلاف "
+                              "شخص من وظائفهم العامة.") if c.low == 110000]
+    assert c.event == "dismissed" and c.location == "tr"
+    (c,) = claims("أحال النائب العام المصري، الاثنين، 555 مشتبها به بالإرهاب إلى محكمة عسكرية.")
+    assert (c.event, c.low) == ("referred", 555)
+
+
 def test_an_unlisted_town_is_filed_under_the_province_named_with_it() -> None:
     (c,) = claims("أودى انفجار عبوة ناسفة بحياة تسعة أشخاص قرب بلدة داقوق جنوبي كركوك.")
     assert c.location == "iq.kirkuk.~داقوق" and c.fact_key == "killed:person:iq.kirkuk:total"

@@ -11,7 +11,9 @@ EVENT_LABEL = {
     "killed": "killed", "injured": "injured", "missing": "missing", "escaped": "escaped",
     "escape_foiled": "foiled escape", "captured": "captured", "held": "held",
     "released": "released", "transferred": "transferred", "displaced": "displaced",
-    "deployed": "deployed", "funding": "funding",
+    "deployed": "deployed", "funding": "funding", "rescued": "rescued",
+    "launched": "missiles fired", "intercepted": "missiles intercepted", "aboard": "on board",
+    "dismissed": "dismissed", "referred": "referred to trial",
 }
 
 
