@@ -7,16 +7,16 @@ the real months showed."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import redis
 
 from monitor.claims.extract import extract_claims
-from monitor.facts.incident import as_series, is_series
+from monitor.facts.incident import as_series, day_named, is_series
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
-from monitor.models import Article
+from monitor.models import Article, ClaimRecord
 
 pytestmark = pytest.mark.integration
 
@@ -187,6 +187,39 @@ def test_a_series_from_a_start_never_meets_one_days_toll(redis_client: redis.Red
                 "آذار/مارس الماضي في الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
     got = alerts(redis_client, "inc-day-span", [since, so_far, day, later])
     assert got == {("since", "later", "updates")}
+
+
+def named_day(text: str, published: datetime) -> object:
+    c = extract_claims(Article(id="d", text=text, published=published))[0]
+    return day_named(ClaimRecord(**c.model_dump(), claim_id="d", published=published))
+
+
+def test_the_day_a_figure_names_is_read_against_its_report() -> None:
+    saturday = datetime(2018, 4, 7, 14, 55, tzinfo=UTC)
+    # Real shapes (Douma, April 2018; Gaza, May 2018).
+    assert named_day("وأسفرت الغارات والقصف الجمعة عن مقتل 40 مدنيا في دوما.",
+                     saturday) == date(2018, 4, 6)
+    assert named_day("وقتل السبت 8 أشخاص في غارات على دوما.", saturday) == date(2018, 4, 7)
+    assert named_day("وأدت تظاهرة الجمعة الماضي إلى مقتل 17 فلسطينيا.",
+                     datetime(2018, 4, 6, 10, tzinfo=UTC)) == date(2018, 3, 30)
+    assert named_day("وقتل أمس 5 أشخاص في غزة.", saturday) == date(2018, 4, 6)
+    # A span's ends, and another clause's day, name no day of the count.
+    assert named_day("وارتفع عدد القتلى منذ الاثنين إلى 62.", saturday) is None
+    assert named_day("وبلغت حصيلة القتلى حتى صباح الثلاثاء 59 شهيدا.", saturday) is None
+    assert named_day("وانفجرت سيارة في سورابايا الاثنين، بعد يوم من قتل 13 شخصا.",
+                     saturday) is None
+
+
+def test_two_days_tolls_do_not_meet_and_a_days_revised_toll_does(redis_client: redis.Redis
+                                                                  ) -> None:
+    friday = art("fri", 0, "غارات على دوما", "وأسفرت الغارات والقصف الجمعة عن مقتل 40 مدنيا "
+                 "في دوما بالغوطة الشرقية، وفق المرصد السوري لحقوق الإنسان.")
+    saturday = art("sat", 24, "غارات على دوما", "وأسفرت الغارات والقصف السبت عن مقتل 8 مدنيين "
+                   "في دوما بالغوطة الشرقية، وفق المرصد السوري لحقوق الإنسان.")
+    revised = art("sat2", 30, "غارات على دوما", "وأسفرت الغارات والقصف السبت عن مقتل 12 مدنيا "
+                  "في دوما بالغوطة الشرقية، وفق حصيلة جديدة للمرصد السوري لحقوق الإنسان.")
+    got = alerts(redis_client, "inc-days", [friday, saturday, revised])
+    assert {(p, c) for p, c, _ in got} == {("sat", "sat2")}
 
 
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "

@@ -16,6 +16,7 @@ from monitor.facts.incident import (
     SENTENCE_OVERLAP,
     SERIES_DAYS,
     content_words,
+    day_named,
     link,
     middle,
     one_day,
@@ -292,7 +293,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         # "وفي حزيران العام الماضي، قتل اثنان" in today's crash story: a figure of another
         # time, however close its story, is not this incident's earlier report.
         return None
-    if _other_span(p, c):
+    if _other_span(p, c) or _days_apart(p, c):
         return None
     tie = ties(p, c, wp, wc, fact_key)
     return tie.evidence() if tie is not None else None
@@ -322,6 +323,13 @@ def _other_span(p: ClaimRecord, c: ClaimRecord) -> bool:
         return False
     rose = (_middle(c) or 0.0) > (_middle(p) or 0.0)
     return not (rose and when(c)[0] == when(p)[0])
+
+
+def _days_apart(p: ClaimRecord, c: ClaimRecord) -> bool:
+    """Both figures name their day and not the same one: two days' counts ("83 killed in
+    Friday's clashes" against "96 killed on Monday" on one front) are two incidents."""
+    dp, dc = day_named(p), day_named(c)
+    return dp is not None and dc is not None and dp != dc
 
 
 def firm(c: ClaimRecord) -> bool:

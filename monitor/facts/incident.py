@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,59 @@ def one_day(claim: Claim | ClaimRecord) -> bool:
     """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
     one day's count, which no series from an earlier start counts again."""
     return _names_one_day(claim.sentence, claim.text, _config_dir())
+
+
+@lru_cache(maxsize=4)
+def _day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozenset[str],
+                                          frozenset[str]]:
+    spec = _incidents(config_dir)
+    return ({normalize_term(str(k)): int(v) for k, v in (spec.get("weekdays") or {}).items()},
+            {normalize_term(str(k)): int(v)
+             for k, v in (spec.get("relative_days") or {}).items()},
+            _normalised(spec.get("past_after")), _normalised(spec.get("day_opens")))
+
+
+@lru_cache(maxsize=65536)
+def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
+    """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
+    or ("relative", days from the report, False); None when the clause names none."""
+    words = _figure_words(sentence, text)
+    if words is None:
+        return None
+    weekdays, relative, past_after, opens = _day_words(config)
+    at = words.index("#")
+    # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
+    start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
+    found: list[tuple[int, tuple[str, int, bool]]] = []
+    for k in range(start, len(words)):
+        w = words[k]
+        if opens.intersection(words[max(start, k - 2):k]):
+            continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
+        for form in strip_clitics(w):
+            if form in weekdays:
+                past = k + 1 < len(words) and words[k + 1] in past_after
+                found.append((abs(k - at), ("weekday", weekdays[form], past)))
+                break
+            if form in relative:
+                found.append((abs(k - at), ("relative", relative[form], False)))
+                break
+    return min(found)[1] if found else None
+
+
+def day_named(claim: Claim | ClaimRecord) -> date | None:
+    """The day the figure's clause names, resolved against the report's publication (UTC
+    day): "الاثنين" is the last Monday on or before it, "الجمعة الماضي" the Friday before
+    the report's week, "أمس" the day before. None without a day word or a publication."""
+    published = getattr(claim, "published", None)
+    named = _day_named(claim.sentence, claim.text, _config_dir())
+    day = utc_day(published)
+    if named is None or day is None:
+        return None
+    kind, n, past = named
+    if kind == "relative":
+        return day + timedelta(days=n)
+    back = (day.weekday() - n) % 7
+    return day - timedelta(days=back or (7 if past else 0))
 
 
 @lru_cache(maxsize=4)
