@@ -236,11 +236,13 @@ def _day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozens
 def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
     """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
     or ("relative", days from the report, False); None when the clause names none."""
-    words = _figure_words(sentence, text)
-    if words is None:
+    around = _around_figure(sentence, text)
+    if around is None:
         return None
+    before, after = around
+    # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
+    words, at = [*before, "#", *after[:_CUE_AFTER]], len(before)
     weekdays, relative, past_after, opens = _day_words(config)
-    at = words.index("#")
     # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
     start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
     found: list[tuple[int, tuple[str, int, bool]]] = []
@@ -261,8 +263,9 @@ def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] |
 
 def day_named(claim: Claim | ClaimRecord) -> date | None:
     """The day the figure's clause names, resolved against the report's publication (UTC
-    day): "الاثنين" is the last Monday on or before it, "الجمعة الماضي" the Friday before
-    the report's week, "أمس" the day before. None without a day word or a publication."""
+    day): "الاثنين" is the last Monday on or before it ("الجمعة الماضي" in a Friday's
+    report, the Friday a week before), "أمس" the day before. None without a day word or a
+    publication."""
     published = getattr(claim, "published", None)
     named = _day_named(claim.sentence, claim.text, _config_dir())
     day = utc_day(published)
