@@ -208,6 +208,13 @@ def test_the_day_a_figure_names_is_read_against_its_report() -> None:
     assert named_day("وبلغت حصيلة القتلى حتى صباح الثلاثاء 59 شهيدا.", saturday) is None
     assert named_day("وانفجرت سيارة في سورابايا الاثنين، بعد يوم من قتل 13 شخصا.",
                      saturday) is None
+    # Set off by commas next to the figure's clause, the day is the count's (Yemen, May
+    # 2018; Douma, April 2018).
+    assert named_day("قتل 96 مسلحا من ميليشيات الحوثي في جبهة الساحل الغربي لليمن، الاثنين، "
+                     "في وقت دفعت الخسائر قادتها للفرار.",
+                     datetime(2018, 5, 28, 8, tzinfo=UTC)) == date(2018, 5, 28)
+    assert named_day("أعلنت مصادر طبية في دوما، السبت، مقتل 47 شخصا بهجوم بغاز الكلور.",
+                     saturday) == date(2018, 4, 7)
 
 
 def test_two_days_tolls_do_not_meet_and_a_days_revised_toll_does(redis_client: redis.Redis

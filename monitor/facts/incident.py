@@ -247,18 +247,36 @@ def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] |
     start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
     found: list[tuple[int, tuple[str, int, bool]]] = []
     for k in range(start, len(words)):
-        w = words[k]
         if opens.intersection(words[max(start, k - 2):k]):
             continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
-        for form in strip_clitics(w):
-            if form in weekdays:
-                past = k + 1 < len(words) and words[k + 1] in past_after
-                found.append((abs(k - at), ("weekday", weekdays[form], past)))
-                break
-            if form in relative:
-                found.append((abs(k - at), ("relative", relative[form], False)))
-                break
-    return min(found)[1] if found else None
+        day = _day_word(words, k, weekdays, relative, past_after)
+        if day is not None:
+            found.append((abs(k - at), day))
+    if found:
+        return min(found)[1]
+    # Newswire sets the day off by commas next to the clause: "قتل 96 مسلحا … لليمن،
+    # الاثنين، في وقت …"، "أعلنت مصادر طبية، السبت، مقتل 47 شخصا".
+    rest = _TOKEN.findall(normalize(sentence[sentence.find(text) + len(text):]).text)
+    end = len(after)
+    aside = [(rest, end + 1)] if end + 2 <= len(rest) and (
+        end + 2 == len(rest) or rest[end + 2] in _CLAUSE_ENDS) else []
+    if start >= 2 and (start == 2 or before[start - 3] in _CLAUSE_ENDS):
+        aside.append((list(before), start - 2))
+    for seq, k in aside:
+        day = _day_word(seq, k, weekdays, relative, past_after)
+        if day is not None:
+            return day
+    return None
+
+
+def _day_word(words: list[str], k: int, weekdays: dict[str, int], relative: dict[str, int],
+              past_after: frozenset[str]) -> tuple[str, int, bool] | None:
+    for form in strip_clitics(words[k]):
+        if form in weekdays:
+            return "weekday", weekdays[form], k + 1 < len(words) and words[k + 1] in past_after
+        if form in relative:
+            return "relative", relative[form], False
+    return None
 
 
 def day_named(claim: Claim | ClaimRecord) -> date | None:
