@@ -120,6 +120,19 @@ def test_a_purge_and_a_referral_are_counts_of_their_own() -> None:
     assert (c.event, c.low) == ("referred", 555)
 
 
+def test_a_reporting_verb_that_opens_the_sentence_governs_all_of_it() -> None:
+    # Real shapes (France 24, 12 April 2018; 10 April 2018): the ministry's figure stands
+    # more than twenty words after its verb (and its day is no part of its name), and
+    # «تحدث» reports too.
+    (c,) = [c for c in claims(
+        "أعلنت وزارة الدفاع الإسبانية الخميس، أن ولي العهد السعودي محمد بن سلمان وقع عقدا "
+        "لشراء خمسة سفن حربية من إسبانيا بقيمة تناهز 1,8 مليار يورو.") if c.fact_key]
+    assert c.attributed_to == "وزارة الدفاع الإسبانية"
+    (c,) = claims("وتحدث الزفزافي أثناء مرافعته عن 600 شخص تم إيقافهم لمجرد كونهم خرجوا "
+                  "للتظاهر.")
+    assert c.attributed_to.startswith("الزفزافي") and c.event == "captured"
+
+
 def test_an_unlisted_town_is_filed_under_the_province_named_with_it() -> None:
     (c,) = claims("أودى انفجار عبوة ناسفة بحياة تسعة أشخاص قرب بلدة داقوق جنوبي كركوك.")
     assert c.location == "iq.kirkuk.~داقوق" and c.fact_key == "killed:person:iq.kirkuk:total"

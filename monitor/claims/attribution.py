@@ -33,6 +33,10 @@ def _headline_source(doc: Doc, b: int) -> str | None:
     return None
 
 
+# Within this many tokens of the sentence's start, a verb opens it.
+_OPENING = 2
+
+
 def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
                 preps_only: bool = False) -> str | None:
     lex = doc.lex
@@ -45,7 +49,10 @@ def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
     elif verbs:
         cues = verbs
     for k, t in cues:
-        if lo <= k < hi and (best is None or abs(k - first) < abs(best[0] - first)):
+        # A reporting verb that opens the sentence governs all of it, however long
+        # ("أعلنت وزارة الدفاع الإسبانية الخميس، أن ولي العهد … وقع عقدا … بقيمة 1,8 مليار").
+        opens = t.label == "verb" and k - a < _OPENING and k < first
+        if (lo <= k < hi or opens) and (best is None or abs(k - first) < abs(best[0] - first)):
             best = (k, k + len(t.tokens), t)
     if best is None:
         return None
