@@ -206,6 +206,7 @@ def test_the_day_a_figure_names_is_read_against_its_report() -> None:
     # A span's ends, and another clause's day, name no day of the count.
     assert named_day("وارتفع عدد القتلى منذ الاثنين إلى 62.", saturday) is None
     assert named_day("وبلغت حصيلة القتلى حتى صباح الثلاثاء 59 شهيدا.", saturday) is None
+    assert named_day("وبحلول صباح اليوم وصل عدد المفقودين إلى 21 شخصا.", saturday) is None
     assert named_day("وانفجرت سيارة في سورابايا الاثنين، بعد يوم من قتل 13 شخصا.",
                      saturday) is None
     # Set off by commas next to the figure's clause, the day is the count's (Yemen, May
@@ -213,8 +214,14 @@ def test_the_day_a_figure_names_is_read_against_its_report() -> None:
     assert named_day("قتل 96 مسلحا من ميليشيات الحوثي في جبهة الساحل الغربي لليمن، الاثنين، "
                      "في وقت دفعت الخسائر قادتها للفرار.",
                      datetime(2018, 5, 28, 8, tzinfo=UTC)) == date(2018, 5, 28)
-    assert named_day("أعلنت مصادر طبية في دوما، السبت، مقتل 47 شخصا بهجوم بغاز الكلور.",
-                     saturday) == date(2018, 4, 7)
+    assert named_day("قالت مصادر طبية في دوما إن الغارات أسفرت الجمعة عن مقتل 47 شخصا.",
+                     saturday) == date(2018, 4, 6)
+    # The day of a statement, or of the day after the count's (Havana, 19 May 2018; Gaza,
+    # 15 May 2018), is not the count's.
+    assert named_day("وأعلنت السلطات الكوبية السبت الحداد بعد تحطم طائرة كان على متنها 110 "
+                     "أشخاص.", saturday) is None
+    assert named_day("يخرج الفلسطينيون للتظاهر اليوم الثلاثاء غداة حمام دم راح ضحيته 59 "
+                     "فلسطينيا.", saturday) is None
 
 
 def test_two_days_tolls_do_not_meet_and_a_days_revised_toll_does(redis_client: redis.Redis
@@ -227,6 +234,27 @@ def test_two_days_tolls_do_not_meet_and_a_days_revised_toll_does(redis_client: r
                   "في دوما بالغوطة الشرقية، وفق حصيلة جديدة للمرصد السوري لحقوق الإنسان.")
     got = alerts(redis_client, "inc-days", [friday, saturday, revised])
     assert {(p, c) for p, c, _ in got} == {("sat", "sat2")}
+
+
+def test_a_report_is_no_earlier_report_of_a_later_days_toll(redis_client: redis.Redis
+                                                            ) -> None:
+    # Yemen's west coast, May 2018: Friday's toll of the clashes, then Monday's.
+    friday = art("fri", -66, "معارك الساحل الغربي", "ولقي 83 عنصرا من ميليشيات الحوثي مصرعهم "
+                 "في مواجهات مع قوات المقاومة في جبهة الساحل الغربي لليمن.")
+    monday = art("mon", 1, "معارك الساحل الغربي", "قتل 96 مسلحا من ميليشيات الحوثي في جبهة "
+                 "الساحل الغربي لليمن، الاثنين، في مواجهات مع قوات المقاومة.")
+    assert alerts(redis_client, "inc-later-day", [friday, monday]) == set()
+
+
+def test_a_toll_said_to_have_risen_on_a_day_is_the_same_count(redis_client: redis.Redis
+                                                              ) -> None:
+    # «ارتفعت الحصيلة الاثنين إلى 21»: the day the count got there, not Monday's own toll.
+    sunday = art("sun", -20, "فيضانات في جوهر", "لقي 16 شخصا حتفهم جراء فيضانات نهر شبيلي "
+                 "في مدينة جوهر الصومالية الأحد، بحسب السلطات المحلية.")
+    monday = art("mon", 2, "فيضانات في جوهر", "وارتفعت حصيلة ضحايا فيضانات نهر شبيلي في مدينة "
+                 "جوهر الصومالية الاثنين إلى 21 شخصا، بحسب السلطات المحلية.")
+    got = alerts(redis_client, "inc-rose-day", [sunday, monday])
+    assert got == {("sun", "mon", "updates")}
 
 
 SERIES = ("حصيلة الحرب في اليمن", "قالت الأمم المتحدة إن نحو 10 آلاف شخص قتلوا في اليمن "

@@ -326,10 +326,17 @@ def _other_span(p: ClaimRecord, c: ClaimRecord) -> bool:
 
 
 def _days_apart(p: ClaimRecord, c: ClaimRecord) -> bool:
-    """Both figures name their day and not the same one: two days' counts ("83 killed in
-    Friday's clashes" against "96 killed on Monday" on one front) are two incidents."""
-    dp, dc = day_named(p), day_named(c)
-    return dp is not None and dc is not None and dp != dc
+    """The figures are two days' counts: both name their day and not the same one ("40
+    killed in Friday's raids" against "8 killed on Saturday"), or one names a day after the
+    other was published ("83 killed in clashes" on Friday 25 May is no report of "96 killed
+    on Monday" the 28th). The day of a figure said to be a later state of a count ("ارتفعت
+    الحصيلة الاثنين إلى 21") is when the count got there, not a day's own count."""
+    dp, dc = (None if x.update_cue else day_named(x) for x in (p, c))
+    if dp is not None and dc is not None:
+        return dp != dc
+    pp, pc = utc_day(p.published), utc_day(c.published)
+    return (dc is not None and pp is not None and pp < dc) \
+        or (dp is not None and pc is not None and pc < dp)
 
 
 def firm(c: ClaimRecord) -> bool:

@@ -224,12 +224,17 @@ def one_day(claim: Claim | ClaimRecord) -> bool:
 
 @lru_cache(maxsize=4)
 def _day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozenset[str],
-                                          frozenset[str]]:
+                                          frozenset[str], frozenset[str]]:
     spec = _incidents(config_dir)
     return ({normalize_term(str(k)): int(v) for k, v in (spec.get("weekdays") or {}).items()},
             {normalize_term(str(k)): int(v)
              for k, v in (spec.get("relative_days") or {}).items()},
-            _normalised(spec.get("past_after")), _normalised(spec.get("day_opens")))
+            _normalised(spec.get("past_after")), _normalised(spec.get("day_opens")),
+            _normalised(spec.get("day_shifts")))
+
+
+# A day this many words after a reporting verb dates what was said, not what it counts.
+_SAID_WORDS = 4
 
 
 @lru_cache(maxsize=65536)
@@ -242,13 +247,18 @@ def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] |
     before, after = around
     # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
     words, at = [*before, "#", *after[:_CUE_AFTER]], len(before)
-    weekdays, relative, past_after, opens = _day_words(config)
+    weekdays, relative, past_after, opens, shifts = _day_words(config)
     # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
     start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
+    said = default_lexicon().attribution_verbs
     found: list[tuple[int, tuple[str, int, bool]]] = []
     for k in range(start, len(words)):
-        if opens.intersection(words[max(start, k - 2):k]):
+        if any(opens.intersection(strip_clitics(w)) for w in words[max(start, k - 2):k]):
             continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
+        if any(said.match(words, j) is not None for j in range(max(0, k - _SAID_WORDS), k)):
+            continue  # "أعلنت السلطات الكوبية السبت": the day of the statement, not the count
+        if shifts.intersection(words[min(k, at) + 1:max(k, at)]):
+            continue  # "اليوم الثلاثاء … غداة حمام دم … 59": the count is of the day before
         day = _day_word(words, k, weekdays, relative, past_after)
         if day is not None:
             found.append((abs(k - at), day))
