@@ -240,16 +240,23 @@ _SAID_WORDS = 4
 @lru_cache(maxsize=65536)
 def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
     """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
-    or ("relative", days from the report, False); None when the clause names none."""
+    or ("relative", days from the report, False), else a day set off beside the clause;
+    None when neither names one."""
     around = _around_figure(sentence, text)
     if around is None:
         return None
     before, after = around
     # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
     words, at = [*before, "#", *after[:_CUE_AFTER]], len(before)
-    weekdays, relative, past_after, opens, shifts = _day_words(config)
     # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
     start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
+    return _day_in_clause(words, at, start, config) \
+        or _day_aside(sentence, text, before, len(after), start, config)
+
+
+def _day_in_clause(words: list[str], at: int, start: int, config: str
+                   ) -> tuple[str, int, bool] | None:
+    weekdays, relative, past_after, opens, shifts = _day_words(config)
     said = default_lexicon().attribution_verbs
     found: list[tuple[int, tuple[str, int, bool]]] = []
     for k in range(start, len(words)):
@@ -262,20 +269,23 @@ def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] |
         day = _day_word(words, k, weekdays, relative, past_after)
         if day is not None:
             found.append((abs(k - at), day))
-    if found:
-        return min(found)[1]
-    # Newswire sets the day off by commas next to the clause: "قتل 96 مسلحا … لليمن،
-    # الاثنين، في وقت …"، "أعلنت مصادر طبية، السبت، مقتل 47 شخصا".
+    return min(found)[1] if found else None
+
+
+def _day_aside(sentence: str, text: str, before: tuple[str, ...], clause_after: int,
+               start: int, config: str) -> tuple[str, int, bool] | None:
+    """A day word alone between two clause ends right after the figure's clause or right
+    before it: newswire sets the day off by commas ("قتل 96 مسلحا … لليمن، الاثنين، في
+    وقت …"، "أعلنت مصادر طبية، السبت، مقتل 47 شخصا")."""
+    weekdays, relative, past_after, _, _ = _day_words(config)
     rest = _TOKEN.findall(normalize(sentence[sentence.find(text) + len(text):]).text)
-    end = len(after)
-    aside = [(rest, end + 1)] if end + 2 <= len(rest) and (
-        end + 2 == len(rest) or rest[end + 2] in _CLAUSE_ENDS) else []
-    if start >= 2 and (start == 2 or before[start - 3] in _CLAUSE_ENDS):
-        aside.append((list(before), start - 2))
-    for seq, k in aside:
-        day = _day_word(seq, k, weekdays, relative, past_after)
+    k = clause_after + 1  # rest[clause_after] ends the figure's clause
+    if k + 1 <= len(rest) and (k + 1 == len(rest) or rest[k + 1] in _CLAUSE_ENDS):
+        day = _day_word(rest, k, weekdays, relative, past_after)
         if day is not None:
             return day
+    if start >= 2 and (start == 2 or before[start - 3] in _CLAUSE_ENDS):
+        return _day_word(list(before), start - 2, weekdays, relative, past_after)
     return None
 
 
