@@ -13,7 +13,8 @@ import pytest
 import redis
 
 from monitor.claims.extract import extract_claims
-from monitor.facts.incident import as_series, day_named, is_series
+from monitor.facts.days import day_named
+from monitor.facts.incident import as_series, is_series
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
 from monitor.models import Article, ClaimRecord

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from monitor.claims.events import EventRegistry
 from monitor.claims.lexicon import default_lexicon
+from monitor.facts.days import day_named
 from monitor.facts.identity import is_view
 from monitor.facts.incident import (
     LINK_COSINE,
@@ -16,7 +17,6 @@ from monitor.facts.incident import (
     SENTENCE_OVERLAP,
     SERIES_DAYS,
     content_words,
-    day_named,
     link,
     middle,
     one_day,

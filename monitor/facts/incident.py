@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,8 +51,8 @@ STRONG_COSINE = 0.5
 
 # A series cue governs the figure when it stands this many words before it, or after it
 # (as the extractor reads update cues: the cue opens the clause the figure closes).
-_CUE_BEFORE, _CUE_AFTER = 20, 8
-_CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
+_CUE_BEFORE, CUE_AFTER = 20, 8
+CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
 
 
 @lru_cache(maxsize=4)
@@ -95,7 +95,8 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
     return False
 
 
-def _config_dir() -> str:
+def current_config_dir() -> str:
+    """The config dir of the running settings: where incidents.yaml and confidence.yaml are."""
     from monitor.settings import get_settings
 
     return str(get_settings().config_dir)
@@ -105,41 +106,43 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
-def _around_figure(sentence: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The normalised words before the figure (the last `_CUE_BEFORE`) and those of its
-    clause after it; None when the sentence lacks the figure."""
+def around_figure(sentence: str, text: str
+                   ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    """The normalised words before the figure (the last `_CUE_BEFORE`), those of its clause
+    after it, and the three words from the clause's end on (`_day_aside`); None when the
+    sentence lacks the figure."""
     at = sentence.find(text)
     if at < 0:
         return None
     before = _TOKEN.findall(normalize(sentence[:at]).text)
     after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
-    end = next((k for k, w in enumerate(after) if w in _CLAUSE_ENDS), len(after))
-    return tuple(before[-_CUE_BEFORE:]), tuple(after[:end])
+    end = next((k for k, w in enumerate(after) if w in CLAUSE_ENDS), len(after))
+    return tuple(before[-_CUE_BEFORE:]), tuple(after[:end]), tuple(after[end:end + 3])
 
 
 def _figure_words(sentence: str, text: str) -> list[str] | None:
     """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
-    the figure, and its own clause after it (at most `_CUE_AFTER` words)."""
-    around = _around_figure(sentence, text)
+    the figure, and its own clause after it (at most `CUE_AFTER` words)."""
+    around = around_figure(sentence, text)
     if around is None:
         return None
-    before, after = around
-    return [*before, "#", *after[:_CUE_AFTER]]
+    before, after, _ = around
+    return [*before, "#", *after[:CUE_AFTER]]
 
 
 @lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
 def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None:
     """The words of the series cue that governs the figure, if any (`since_dated` alone for
     "منذ 30 مارس")."""
-    around = _around_figure(sentence, text)
+    around = around_figure(sentence, text)
     if around is None:
         return None
-    before, after = around
-    words = [*before, "#", *after[:_CUE_AFTER]]
-    cues, days = _series_cues(config), _words(config, "days")
+    before, after, _ = around
+    words = [*before, "#", *after[:CUE_AFTER]]
+    cues, days = _series_cues(config), _day_names(config)
     # A cue starts within the words above and may end past them: "رحلت 2300 مهاجر إلى
     # النيجر عبر بلدة أساماكا الحدودية منذ مطلع مارس"، "قتلوا منذ الجمعة في 30 آذار".
-    reach = [*words, *after[_CUE_AFTER:_CUE_AFTER + 4]]
+    reach = [*words, *after[CUE_AFTER:CUE_AFTER + 4]]
     at = len(before)
     compared, bound = _words(config, "compared_since"), _words(config, "bound_after")
     for i in range(len(words)):
@@ -194,13 +197,13 @@ def _span_counts(config_dir: str) -> dict[str, Any]:
 
 def is_series(claim: Claim) -> bool:
     """The sentence states the figure as a running total (a cue in its clause)."""
-    return _series_cue(claim.sentence, claim.text, _config_dir()) is not None
+    return _series_cue(claim.sentence, claim.text, current_config_dir()) is not None
 
 
 def runs_from_before(claim: Claim | ClaimRecord) -> bool:
     """The figure's series runs from a start before its day ("منذ 30 مارس"، "منذ بدء
     الاحتجاجات"، "خلال الأسابيع الماضية"), not a total so far of the day ("حتى الآن")."""
-    config = _config_dir()
+    config = current_config_dir()
     cue = _series_cue(claim.sentence, claim.text, config)
     return cue is not None and not _words(config, "span_start_words").isdisjoint(cue)
 
@@ -212,18 +215,18 @@ def _names_one_day(sentence: str, text: str, config: str) -> bool:
 
 
 def _names_a_day(words: list[str], config_dir: str) -> bool:
-    return not _words(config_dir, "days").isdisjoint(words) \
+    return not _day_names(config_dir).isdisjoint(words) \
         or any(_one_day(config_dir).match(words, i) is not None for i in range(len(words)))
 
 
 def one_day(claim: Claim | ClaimRecord) -> bool:
     """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
     one day's count, which no series from an earlier start counts again."""
-    return _names_one_day(claim.sentence, claim.text, _config_dir())
+    return _names_one_day(claim.sentence, claim.text, current_config_dir())
 
 
 @lru_cache(maxsize=4)
-def _day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozenset[str],
+def day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozenset[str],
                                           frozenset[str], frozenset[str]]:
     spec = _incidents(config_dir)
     return ({normalize_term(str(k)): int(v) for k, v in (spec.get("weekdays") or {}).items()},
@@ -233,87 +236,11 @@ def _day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozens
             _normalised(spec.get("day_shifts")))
 
 
-# A day this many words after a reporting verb dates what was said, not what it counts.
-_SAID_WORDS = 4
-
-
-@lru_cache(maxsize=65536)
-def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
-    """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
-    or ("relative", days from the report, False), else a day set off beside the clause;
-    None when neither names one."""
-    around = _around_figure(sentence, text)
-    if around is None:
-        return None
-    before, after = around
-    # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
-    words, at = [*before, "#", *after[:_CUE_AFTER]], len(before)
-    # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
-    start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in _CLAUSE_ENDS), 0)
-    return _day_in_clause(words, at, start, config) \
-        or _day_aside(sentence, text, before, len(after), start, config)
-
-
-def _day_in_clause(words: list[str], at: int, start: int, config: str
-                   ) -> tuple[str, int, bool] | None:
-    weekdays, relative, past_after, opens, shifts = _day_words(config)
-    said = default_lexicon().attribution_verbs
-    found: list[tuple[int, tuple[str, int, bool]]] = []
-    for k in range(start, len(words)):
-        if any(opens.intersection(strip_clitics(w)) for w in words[max(start, k - 2):k]):
-            continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
-        if any(said.match(words, j) is not None for j in range(max(0, k - _SAID_WORDS), k)):
-            continue  # "أعلنت السلطات الكوبية السبت": the day of the statement, not the count
-        if shifts.intersection(words[min(k, at) + 1:max(k, at)]):
-            continue  # "اليوم الثلاثاء … غداة حمام دم … 59": the count is of the day before
-        day = _day_word(words, k, weekdays, relative, past_after)
-        if day is not None:
-            found.append((abs(k - at), day))
-    return min(found)[1] if found else None
-
-
-def _day_aside(sentence: str, text: str, before: tuple[str, ...], clause_after: int,
-               start: int, config: str) -> tuple[str, int, bool] | None:
-    """A day word alone between two clause ends right after the figure's clause or right
-    before it: newswire sets the day off by commas ("قتل 96 مسلحا … لليمن، الاثنين، في
-    وقت …"، "أعلنت مصادر طبية، السبت، مقتل 47 شخصا")."""
-    weekdays, relative, past_after, _, _ = _day_words(config)
-    rest = _TOKEN.findall(normalize(sentence[sentence.find(text) + len(text):]).text)
-    k = clause_after + 1  # rest[clause_after] ends the figure's clause
-    if k + 1 <= len(rest) and (k + 1 == len(rest) or rest[k + 1] in _CLAUSE_ENDS):
-        day = _day_word(rest, k, weekdays, relative, past_after)
-        if day is not None:
-            return day
-    if start >= 2 and (start == 2 or before[start - 3] in _CLAUSE_ENDS):
-        return _day_word(list(before), start - 2, weekdays, relative, past_after)
-    return None
-
-
-def _day_word(words: list[str], k: int, weekdays: dict[str, int], relative: dict[str, int],
-              past_after: frozenset[str]) -> tuple[str, int, bool] | None:
-    for form in strip_clitics(words[k]):
-        if form in weekdays:
-            return "weekday", weekdays[form], k + 1 < len(words) and words[k + 1] in past_after
-        if form in relative:
-            return "relative", relative[form], False
-    return None
-
-
-def day_named(claim: Claim | ClaimRecord) -> date | None:
-    """The day the figure's clause names, resolved against the report's publication (UTC
-    day): "الاثنين" is the last Monday on or before it ("الجمعة الماضي" in a Friday's
-    report, the Friday a week before), "أمس" the day before. None without a day word or a
-    publication."""
-    published = getattr(claim, "published", None)
-    named = _day_named(claim.sentence, claim.text, _config_dir())
-    day = utc_day(published)
-    if named is None or day is None:
-        return None
-    kind, n, past = named
-    if kind == "relative":
-        return day + timedelta(days=n)
-    back = (day.weekday() - n) % 7
-    return day - timedelta(days=back or (7 if past else 0))
+@lru_cache(maxsize=4)
+def _day_names(config_dir: str) -> frozenset[str]:
+    """The words that name a day (`weekdays`, `relative_days`), as written."""
+    weekdays, relative, *_ = day_words(config_dir)
+    return frozenset(weekdays) | frozenset(relative)
 
 
 @lru_cache(maxsize=4)
@@ -323,8 +250,8 @@ def _one_day(config_dir: str) -> TermSet:
 
 @lru_cache(maxsize=16)
 def _words(config_dir: str, name: str) -> frozenset[str]:
-    """A word list of incidents.yaml, normalised: `days` (a day named right after a series
-    cue makes it one day's total), `span_start_words`, `compared_since`, `bound_after`."""
+    """A word list of incidents.yaml, normalised: `span_start_words`, `compared_since`,
+    `bound_after`."""
     return _normalised(_incidents(config_dir).get(name))
 
 
@@ -590,7 +517,7 @@ def confidence(previous: dict[str, Any], current: dict[str, Any],
                evidence: dict[str, float | bool] | None, kind: str) -> float:
     """The probability that the alert is worth sending, by a logistic model learned from the
     judged alerts of the dev weeks (config/confidence.yaml); 1.0 without a model."""
-    intercept, weights = _weights(_config_dir())
+    intercept, weights = _weights(current_config_dir())
     if not weights:
         return 1.0
     x = features(previous, current, evidence, kind)

@@ -1,0 +1,98 @@
+"""The day a figure names: the weekday or «أمس» of its clause, read against the report's
+publication, so that two days' counts are told apart (`compare.may_meet`). The day words
+are config/incidents.yaml's (`weekdays`, `relative_days`, `past_after`, `day_opens`,
+`day_shifts`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+from monitor.claims.lexicon import default_lexicon, strip_clitics
+from monitor.facts.incident import (
+    CLAUSE_ENDS,
+    CUE_AFTER,
+    around_figure,
+    current_config_dir,
+    day_words,
+    utc_day,
+)
+from monitor.models import ClaimRecord
+
+# A day this many words after a reporting verb dates what was said, not what it counts.
+_SAID_WORDS = 4
+
+
+@lru_cache(maxsize=65536)
+def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
+    """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
+    or ("relative", days from the report, False), else a day set off beside the clause;
+    None when neither names one."""
+    around = around_figure(sentence, text)
+    if around is None:
+        return None
+    before, after, tail = around
+    # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
+    words, at = [*before, "#", *after[:CUE_AFTER]], len(before)
+    # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
+    start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in CLAUSE_ENDS), 0)
+    return _day_in_clause(words, at, start, config) or _day_aside(before, tail, start, config)
+
+
+def _day_in_clause(words: list[str], at: int, start: int, config: str
+                   ) -> tuple[str, int, bool] | None:
+    weekdays, relative, past_after, opens, shifts = day_words(config)
+    said = default_lexicon().attribution_verbs
+    found: list[tuple[int, tuple[str, int, bool]]] = []
+    for k in range(start, len(words)):
+        if any(opens.intersection(strip_clitics(w)) for w in words[max(start, k - 2):k]):
+            continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
+        if any(said.match(words, j) is not None for j in range(max(0, k - _SAID_WORDS), k)):
+            continue  # "أعلنت السلطات الكوبية السبت": the day of the statement, not the count
+        if shifts.intersection(words[min(k, at) + 1:max(k, at)]):
+            continue  # "اليوم الثلاثاء … غداة حمام دم … 59": the count is of the day before
+        day = _day_word(words, k, weekdays, relative, past_after)
+        if day is not None:
+            found.append((abs(k - at), day))
+    return min(found)[1] if found else None
+
+
+def _day_aside(before: tuple[str, ...], tail: tuple[str, ...], start: int, config: str
+               ) -> tuple[str, int, bool] | None:
+    """A day word alone between two clause ends right after the figure's clause (`tail`
+    starts with its end) or right before it: newswire sets the day off by commas ("قتل 96
+    مسلحا … لليمن، الاثنين، في وقت …"، "أعلنت مصادر طبية، السبت، مقتل 47 شخصا")."""
+    weekdays, relative, past_after, _, _ = day_words(config)
+    if len(tail) >= 2 and (len(tail) == 2 or tail[2] in CLAUSE_ENDS):
+        day = _day_word(list(tail), 1, weekdays, relative, past_after)
+        if day is not None:
+            return day
+    if start >= 2 and (start == 2 or before[start - 3] in CLAUSE_ENDS):
+        return _day_word(list(before), start - 2, weekdays, relative, past_after)
+    return None
+
+
+def _day_word(words: list[str], k: int, weekdays: dict[str, int], relative: dict[str, int],
+              past_after: frozenset[str]) -> tuple[str, int, bool] | None:
+    for form in strip_clitics(words[k]):
+        if form in weekdays:
+            return "weekday", weekdays[form], k + 1 < len(words) and words[k + 1] in past_after
+        if form in relative:
+            return "relative", relative[form], False
+    return None
+
+
+def day_named(claim: ClaimRecord) -> date | None:
+    """The day the figure's clause names, resolved against the report's publication (UTC
+    day): "الاثنين" is the last Monday on or before it ("الجمعة الماضي" in a Friday's
+    report, the Friday a week before), "أمس" the day before. None without a day word or a
+    publication."""
+    named = _day_named(claim.sentence, claim.text, current_config_dir())
+    day = utc_day(claim.published)
+    if named is None or day is None:
+        return None
+    kind, n, past = named
+    if kind == "relative":
+        return day + timedelta(days=n)
+    back = (day.weekday() - n) % 7
+    return day - timedelta(days=back or (7 if past else 0))
