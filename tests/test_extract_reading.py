@@ -281,3 +281,20 @@ def test_the_first_toll_of_an_incident_is_no_days_batch() -> None:
     assert first.scope == "total" and first.low == 40
     (day,) = dated("وأوضح القدرة أن حصيلة اليوم الجمعة بلغت 968 مصابا شرق قطاع غزة.")
     assert day.scope.startswith("daily") and day.low == 968
+
+
+def test_a_figure_with_no_place_near_it_is_about_the_country_the_article_names_most() -> None:
+    (c,) = [c for c in claims(
+        "قال مسؤولون إن 33 فلسطينيا قتلوا منذ بدء الاحتجاجات. وتظاهر الآلاف الجمعة. "
+        "ورفع المتظاهرون الأعلام. وأطلق الجنود الغاز. وتجمع المحتجون في غزة على الحدود مع "
+        "إسرائيل، بحسب مراسل في غزة.") if c.low == 33]
+    assert c.event == "killed" and FactKey.parse(str(c.fact_key)).place == "ps"
+
+
+def test_only_a_toll_is_narrowed_to_the_province_the_article_is_about() -> None:
+    found = claims("وفصلت السلطات التركية أكثر من 110 آلاف شخص من وظائفهم في تركيا منذ "
+                   "الانقلاب. وبدأت في إزمير محاكمة 280 متهما، وقال محامون في إزمير إن "
+                   "الجلسة تأجلت.")
+    (c,) = [c for c in found if c.low == 110000]
+    assert c.event == "dismissed" and c.location == "tr"
+
