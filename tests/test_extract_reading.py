@@ -298,3 +298,10 @@ def test_only_a_toll_is_narrowed_to_the_province_the_article_is_about() -> None:
     (c,) = [c for c in found if c.low == 110000]
     assert c.event == "dismissed" and c.location == "tr"
 
+
+
+def test_a_qualifier_bounds_a_figure_whose_quotation_opens_at_it() -> None:
+    (c,) = [c for c in claims(
+        'وقالت الأمم المتحدة إن عدد القتلى ارتفع إلى أكثر من "مئة" منذ بدء الاحتجاجات '
+        "في غزة.") if not c.vague]
+    assert (c.text, c.low, c.high) == ('أكثر من "مئة', 100, None)

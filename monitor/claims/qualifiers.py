@@ -13,6 +13,7 @@ from monitor.claims.words import clitics, ordered, word_set
 
 # A clitic written apart (لـ6000, بـ 6) sits between qualifier and number.
 _BEFORE_NUMBER = frozenset(clitics("before_number"))
+_QUOTES = word_set("doc", "quote_marks")
 _CONJUNCTIONS = "".join(clitics("conjunctions"))  # و ف
 _EXCEED = frozenset(ordered("qualifiers", "exceed"))
 # The words whose `base` (below) is in _EXCEED: those verbs, also with و or ف glued on.
@@ -27,6 +28,8 @@ def _phrase_before(doc: Doc, m: Mention) -> str | None:
     lex, words = doc.lex, doc.words
     i = m.first
     end = i - 1 if i > 0 and words[i - 1] in _BEFORE_NUMBER else i
+    if end > 0 and words[end - 1] in _QUOTES:
+        end -= 1  # the quotation opens at the figure: «أكثر من "مئة وعدة آلاف"»
     # The longest phrase ending right before the figure wins: `لا يتجاوز` (a ceiling) holds
     # `يتجاوز` (a floor). Most figures have none: when no token of the five `ends_at` looks
     # at may start a qualifier, one set test in C says so.
