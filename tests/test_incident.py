@@ -123,9 +123,11 @@ def test_a_figure_of_another_time_is_no_earlier_report_of_the_incident(
     assert ("a", "b", "updates") in got
 
 
-def first(text: str) -> bool:
-    """Whether the first claim of a one-sentence article is a point of a series."""
-    return is_series(extract_claims(Article(id="s", text=text))[0])
+def first(text: str, figure: str | None = None) -> bool:
+    """Whether the first claim (or the one of `figure`) of a one-sentence article is a
+    point of a series."""
+    found = extract_claims(Article(id="s", text=text))
+    return is_series(next(c for c in found if figure in (None, c.text)))
 
 
 def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
@@ -168,6 +170,10 @@ def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None
     # offensive's running toll, real Sky News, April 2018).
     assert not first("وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ حرب غزة عام "
                      "2014، قُتل الإثنين ما لا يقل عن 55 فلسطينياً في اشتباكات.")
+    # ... and when the superlative stands further back than the words a cue is read in.
+    assert not first("وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ حرب غزة عام "
+                     "2014، قُتل الإثنين ما لا يقل عن 55 فلسطينياً في اشتباكات وجُرح أكثر من "
+                     "2400", "أكثر من 2400")
     assert first("وكان الهجوم على الغوطة واحدا من أعنف الهجمات في الحرب السورية المستمرة منذ 7 "
                  "سنوات، وقال المرصد السوري إنه أسقط أكثر من 1600 قتيل مدني.")
     # After the figure, a superlative before «منذ» compares the day with the past.

@@ -52,6 +52,8 @@ STRONG_COSINE = 0.5
 # A series cue governs the figure when it stands this many words before it, or after it
 # (as the extractor reads update cues: the cue opens the clause the figure closes).
 _CUE_BEFORE, CUE_AFTER = 20, 8
+# How many words before "منذ" a superlative compares with the past ("أعنف ... منذ").
+_SUPERLATIVE_BEFORE = 8
 CLAUSE_ENDS = frozenset("،,؛;.:!?؟")
 
 
@@ -155,10 +157,18 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
         # Before the figure only when the clause names the day ("وفي أكثر الأيام دموية منذ
         # حرب 2014، قتل الإثنين 55"): "أعنف الهجمات في الحرب المستمرة منذ 7 سنوات، وقال
         # المرصد إنه أسقط أكثر من 1600" is the offensive's running toll.
-        lo = at + 1 if i > at else max(0, i - 8)
+        seq, j = reach, i
+        if i <= at and i < _SUPERLATIVE_BEFORE and len(before) == _CUE_BEFORE:
+            # The cue opens the words kept before the figure: the superlative may stand
+            # before them ("وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ حرب
+            # غزة عام 2014، قتل الإثنين ... وجرح أكثر من 2400").
+            cut = _TOKEN.findall(normalize(sentence[:sentence.find(text)]).text)
+            lead = cut[max(0, len(cut) - _CUE_BEFORE - _SUPERLATIVE_BEFORE):-_CUE_BEFORE]
+            seq, j = [*lead, *reach], i + len(lead)
+        lo = at + 1 if i > at else max(0, j - _SUPERLATIVE_BEFORE)
         if (i > at or _names_a_day(words, config)) \
-                and any(w in compared and bound.isdisjoint(reach[k + 1:k + 2])
-                        for k, w in enumerate(reach[lo:i], lo)):
+                and any(w in compared and bound.isdisjoint(seq[k + 1:k + 2])
+                        for k, w in enumerate(seq[lo:j], lo)):
             continue
         return t.tokens
     if _since_a_date(reach, config, len(words)):
