@@ -31,7 +31,7 @@ def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] |
     around = around_figure(sentence, text)
     if around is None:
         return None
-    before, after, tail = around
+    before, after, tail, _ = around
     # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
     words, at = [*before, "#", *after[:CUE_AFTER]], len(before)
     # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.

@@ -108,10 +108,11 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
-def around_figure(sentence: str, text: str
-                   ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+def around_figure(sentence: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...],
+                                                    tuple[str, ...], tuple[str, ...]] | None:
     """The normalised words before the figure (the last `_CUE_BEFORE`), those of its clause
-    after it, and the three words from the clause's end on (`_day_aside`); None when the
+    after it, the three words from the clause's end on (`_day_aside`), and the (at most
+    `_SUPERLATIVE_BEFORE`) words before the first of those before it; None when the
     sentence lacks the figure."""
     at = sentence.find(text)
     if at < 0:
@@ -119,7 +120,9 @@ def around_figure(sentence: str, text: str
     before = _TOKEN.findall(normalize(sentence[:at]).text)
     after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
     end = next((k for k, w in enumerate(after) if w in CLAUSE_ENDS), len(after))
-    return tuple(before[-_CUE_BEFORE:]), tuple(after[:end]), tuple(after[end:end + 3])
+    kept = max(0, len(before) - _CUE_BEFORE)
+    return (tuple(before[kept:]), tuple(after[:end]), tuple(after[end:end + 3]),
+            tuple(before[max(0, kept - _SUPERLATIVE_BEFORE):kept]))
 
 
 def _figure_words(sentence: str, text: str) -> list[str] | None:
@@ -128,7 +131,7 @@ def _figure_words(sentence: str, text: str) -> list[str] | None:
     around = around_figure(sentence, text)
     if around is None:
         return None
-    before, after, _ = around
+    before, after, _, _ = around
     return [*before, "#", *after[:CUE_AFTER]]
 
 
@@ -139,12 +142,13 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
     around = around_figure(sentence, text)
     if around is None:
         return None
-    before, after, _ = around
+    before, after, _, lead = around
     words = [*before, "#", *after[:CUE_AFTER]]
     cues, days = _series_cues(config), _day_names(config)
     # A cue starts within the words above and may end past them: "رحلت 2300 مهاجر إلى
     # النيجر عبر بلدة أساماكا الحدودية منذ مطلع مارس"، "قتلوا منذ الجمعة في 30 آذار".
     reach = [*words, *after[CUE_AFTER:CUE_AFTER + 4]]
+    seen = [*lead, *reach]  # where a superlative before a cue is looked for
     at = len(before)
     compared, bound = _words(config, "compared_since"), _words(config, "bound_after")
     for i in range(len(words)):
@@ -157,18 +161,14 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
         # Before the figure only when the clause names the day ("وفي أكثر الأيام دموية منذ
         # حرب 2014، قتل الإثنين 55"): "أعنف الهجمات في الحرب المستمرة منذ 7 سنوات، وقال
         # المرصد إنه أسقط أكثر من 1600" is the offensive's running toll.
-        seq, j = reach, i
-        if i <= at and i < _SUPERLATIVE_BEFORE and len(before) == _CUE_BEFORE:
-            # The cue opens the words kept before the figure: the superlative may stand
-            # before them ("وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ حرب
-            # غزة عام 2014، قتل الإثنين ... وجرح أكثر من 2400").
-            cut = _TOKEN.findall(normalize(sentence[:sentence.find(text)]).text)
-            lead = cut[max(0, len(cut) - _CUE_BEFORE - _SUPERLATIVE_BEFORE):-_CUE_BEFORE]
-            seq, j = [*lead, *reach], i + len(lead)
-        lo = at + 1 if i > at else max(0, j - _SUPERLATIVE_BEFORE)
+        # A cue that opens the words kept before the figure may have its superlative
+        # before them (`lead`): "وفي أكثر الأيام دموية في النزاع الإسرائيلي الفلسطيني منذ
+        # حرب غزة عام 2014، قتل الإثنين ... وجرح أكثر من 2400".
+        j = i + len(lead)
+        lo = at + 1 + len(lead) if i > at else max(0, j - _SUPERLATIVE_BEFORE)
         if (i > at or _names_a_day(words, config)) \
-                and any(w in compared and bound.isdisjoint(seq[k + 1:k + 2])
-                        for k, w in enumerate(seq[lo:j], lo)):
+                and any(w in compared and bound.isdisjoint(seen[k + 1:k + 2])
+                        for k, w in enumerate(seen[lo:j], lo)):
             continue
         return t.tokens
     if _since_a_date(reach, config, len(words)):
