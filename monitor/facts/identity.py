@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from monitor.claims.lexicon import default_lexicon
 from monitor.models import Claim
 
 UNPLACED = "_"  # the place part of a key whose text gives no place
@@ -112,19 +113,19 @@ def breakdown_key(parent: str | None, *, event: str | None, part: str, scope: st
     return FactKey(str(event), part, FactKey.parse(parent).place, scope)
 
 
-# The events whose figures are also held in their country's fact: tolls. Of the alerts
-# the country's fact raised on the real dev months, 210 of 222 were of the dead and hurt,
-# and every other event's view only costs a second transaction.
-VIEW_EVENTS = frozenset({"killed", "injured", "missing"})
-
-
 def country_view(key: FactKey) -> FactKey | None:
     """The country's key a province's toll is also recorded under (`ps.gaza` -> `ps`):
     there it meets the reports of the same incident that name only the country ("53
     Palestinians killed" beside Gaza's 51), never another province's figure. None for a
     key that is a country's already, an unlisted town's or no place, and for other
-    events than tolls."""
-    if key.event not in VIEW_EVENTS or "." not in key.place or key.place.startswith("~"):
+    events than tolls.
+
+    Tolls are the lexicon's outcome events (the dead, hurt and missing), the ones the
+    extractor narrows to an article's province (claims.place.location_of). Of the alerts
+    the country's fact raised on the real dev months, 210 of 222 were of the dead and
+    hurt, and every other event's view only costs a second transaction."""
+    if key.event not in default_lexicon().registry.outcome or "." not in key.place \
+            or key.place.startswith("~"):
         return None
     return replace(key, place=key.place.split(".")[0])
 
