@@ -1,19 +1,20 @@
 """Replay both real months in this process and score the dev part only: the tuning loop.
 
-    python tools/replay_dev.py NAME [--judged FILE] [--missed]
+    python tools/replay_dev.py NAME [--judged FILE] [--missed] [--refeature]
 
 `newsmon eval --real` is the report (Redis + RQ workers, dev and sealed, ~2 min); this is
 what a rule change is tried with before it: one process, a private redis-server, the
-articles processed in published order (what one worker of `replay` does), ~30 s. It writes
-the alerts to diag/NAME.alerts.jsonl (with their evidence, for `--refeature` and for
-reading) and prints the dev scores at confidence 0 and 0.5. The sealed weeks are never
-printed: tuning on them would make their figure worthless.
+articles processed in published order (what one worker of `replay` does, without RQ's
+job overhead), ~40 s. It writes the alerts to diag/NAME.alerts.jsonl (with their
+evidence, for `--refeature` and for reading) and prints the dev scores at confidence 0
+and 0.5. The sealed weeks are never printed: tuning on them would make their figure
+worthless.
 
     python tools/replay_dev.py NAME --refeature
 
-also rewrites the `features` of every judged row that this replay raises with the identity
-features the alert now carries (the rows it no longer raises keep theirs), so that
-tools/fit_confidence.py learns from what the code computes today.
+also rewrites the `features` of every judged row that this replay raises with what
+`incident.features` computes of the alert today (the rows it no longer raises keep
+theirs), so that tools/fit_confidence.py learns from what the code computes today.
 """
 
 from __future__ import annotations
@@ -60,14 +61,14 @@ def replay_in_process() -> tuple[list[dict], list]:
     return alerts, articles
 
 
-def dev_line(alerts: list[dict], judged: realnews.Judgements, gold: list[dict],
-             months: tuple, floor: float) -> realnews.SplitScore:
+def dev_score(alerts: list[dict], judged: realnews.Judgements, gold: list[dict],
+              months: tuple, floor: float) -> realnews.SplitScore:
+    """The dev part's score of the alerts at or above `floor`, printed as `eval --real`
+    prints it (realnews.report_lines); the sealed part is scored and never shown."""
     kept = [a for a in alerts if a.get("confidence", 1.0) >= floor]
     s = realnews.score(kept, judged, gold, months)["dev"]
-    print(f"dev at {floor:.1f}: {s.alerts} alerts, precision "
-          f"{(s.precision or 0):.3f} ({s.useful}/{s.judged} judged, "
-          f"{s.alerts - s.judged} unjudged), recall {(s.recall or 0):.3f} "
-          f"({s.found}/{s.gold}), false {dict(s.causes.most_common())}")
+    for line in realnews.report_lines({"dev": s}):
+        print(f"{line} [min_confidence {floor}]")
     return s
 
 
@@ -105,8 +106,8 @@ def main() -> int:
     judged = realnews.Judgements.load(Path(args.judged))
     gold = realnews.load_gold(HERE / "gold.jsonl")
     months = realnews.months_of(articles)
-    s = dev_line(alerts, judged, gold, months, 0.0)
-    dev_line(alerts, judged, gold, months, 0.5)
+    s = dev_score(alerts, judged, gold, months, 0.0)
+    dev_score(alerts, judged, gold, months, 0.5)
     if args.missed:
         print("missed:", " ".join(s.missed))
     if args.refeature:
