@@ -13,7 +13,7 @@ import pytest
 import redis
 
 from monitor.claims.extract import extract_claims
-from monitor.facts.days import day_named
+from monitor.facts.days import Start, day_named, series_start
 from monitor.facts.incident import as_series, is_series
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
@@ -141,6 +141,9 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وبهذا يرتفع عدد قتلى الفلسطينيين في التظاهرات المستمرة منذ أسبوعين إلى 28.")
     assert first("وتقول الوزارة إن القوات قتلت 46 فلسطينيا منذ بدأت الاحتجاجات في غزة.")
     assert first("وبذلك يرتفع إلى 21 عدد الذين قتلوا منذ الجمعة في 30 آذار/مارس في غزة.")
+    # Since a weekday: a count over the days from it (real Sky News, 15 May 2018).
+    assert first("أعلنت الوزارة مقتل فلسطينيين اثنين، ليرتفع عدد القتلى منذ الاثنين إلى 62.",
+                 "62")
 
 
 def test_a_total_of_one_day_is_no_series() -> None:
@@ -194,6 +197,52 @@ def test_a_series_from_a_start_never_meets_one_days_toll(redis_client: redis.Red
                 "آذار/مارس الماضي في الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
     got = alerts(redis_client, "inc-day-span", [since, so_far, day, later])
     assert got == {("since", "later", "updates")}
+
+
+def start_of(text: str, published: datetime, figure: str | None = None) -> Start | None:
+    found = extract_claims(Article(id="s", text=text, published=published))
+    c = next(c for c in found if figure in (None, c.text))
+    return series_start(ClaimRecord(**c.model_dump(), claim_id="s", published=published))
+
+
+def test_a_series_start_is_read_from_its_since() -> None:
+    tuesday = datetime(2018, 5, 15, 12, tzinfo=UTC)
+    assert start_of("وارتفع عدد القتلى في غزة منذ الاثنين إلى 62.", tuesday) \
+        == Start(date(2018, 5, 14), year_only=False)
+    assert start_of("وقتل 54 فلسطينيا منذ 30 آذار/مارس في غزة.", tuesday) \
+        == Start(date(2018, 3, 30), year_only=False)
+    # The date wins over the weekday it names; a start after the report's day is last year's.
+    assert start_of("وبذلك يرتفع إلى 21 عدد الذين قتلوا منذ الجمعة في 30 آذار/مارس في غزة.",
+                    tuesday) == Start(date(2018, 3, 30), year_only=False)
+    assert start_of("وقتل 300 شخص منذ 20 حزيران في اليمن.", tuesday) \
+        == Start(date(2017, 6, 20), year_only=False)
+    assert start_of("وقتل 46 فلسطينيا منذ بدأت الاحتجاجات في 30 مارس في غزة.", tuesday) \
+        == Start(date(2018, 3, 30), year_only=False)
+    assert start_of("وبلغ عدد القتلى منذ عام 2015 نحو 10 آلاف شخص في اليمن.", tuesday) \
+        == Start(date(2015, 1, 1), year_only=True)
+    # A start the clause does not date meets any series.
+    assert start_of("وبلغ إجمالي القتلى منذ بدء الحرب 10 آلاف شخص في اليمن.", tuesday) is None
+    assert Start(date(2018, 5, 14), False).apart(Start(date(2018, 3, 30), False))
+    assert not Start(date(2018, 3, 30), False).apart(Start(date(2018, 3, 31), False))
+    assert not Start(date(2018, 3, 30), False).apart(Start(date(2018, 1, 1), True))
+    assert Start(date(2015, 1, 1), True).apart(Start(date(2018, 3, 30), False))
+
+
+def test_series_from_other_starts_do_not_meet(redis_client: redis.Redis) -> None:
+    """The 62 killed in Gaza since Monday are no later point of the 46 killed since 30
+    March, nor a revision of Monday's 60; the 61 killed since Monday are (real shapes, Gaza,
+    14-16 May 2018)."""
+    since_march = art("march", 0, "احتجاجات على حدود غزة", "وتقول وزارة الصحة في غزة إن "
+                      "القوات الإسرائيلية قتلت 46 فلسطينيا منذ بدأت الاحتجاجات في 30 مارس.")
+    monday = art("monday", 30, "مقتل 60 فلسطينيا في غزة", "وقتلت القوات الإسرائيلية 60 "
+                 "فلسطينيا الاثنين في الاحتجاجات على حدود قطاع غزة، بحسب وزارة الصحة في غزة.")
+    since_monday = art("since_mon", 50, "ارتفاع عدد القتلى في غزة", "وارتفع عدد القتلى "
+                       "الفلسطينيين على حدود قطاع غزة منذ الاثنين إلى 61، بحسب وزارة الصحة في "
+                       "غزة.")
+    later = art("later", 56, "ارتفاع عدد القتلى في غزة", "وارتفع عدد القتلى الفلسطينيين على "
+                "حدود قطاع غزة منذ الاثنين إلى 62، بحسب وزارة الصحة في غزة.")
+    got = alerts(redis_client, "inc-starts", [since_march, monday, since_monday, later])
+    assert got == {("since_mon", "later", "updates")}
 
 
 def named_day(text: str, published: datetime) -> object:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from monitor.claims.events import EventRegistry
 from monitor.claims.lexicon import default_lexicon
-from monitor.facts.days import day_named
+from monitor.facts.days import day_named, series_start
 from monitor.facts.identity import is_view
 from monitor.facts.incident import (
     LINK_COSINE,
@@ -273,6 +273,9 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         if _day_and_span(p, c) or _day_and_span(c, p):
             return None  # "41 killed so far on Monday" against "100 since 30 March"
         if p.series:
+            sp, sc = series_start(p), series_start(c)
+            if sp is not None and sc is not None and sp.apart(sc):
+                return None  # "62 since Monday" and "46 since 30 March": two series
             return {"series": True}
         if runs_from_before(c):
             # "116 killed since 30 March" counts from a start no earlier figure names: only

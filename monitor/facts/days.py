@@ -5,22 +5,27 @@ are config/incidents.yaml's (`weekdays`, `relative_days`, `past_after`, `day_ope
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
 from monitor.claims.lexicon import default_lexicon, strip_clitics
+from monitor.claims.numbers import word_number
 from monitor.facts.incident import (
     CLAUSE_ENDS,
     CUE_AFTER,
     around_figure,
     current_config_dir,
     day_words,
+    since_word,
     utc_day,
 )
 from monitor.models import ClaimRecord
 
 # A day this many words after a reporting verb dates what was said, not what it counts.
 _SAID_WORDS = 4
+# "منذ بدأت الاحتجاجات في 30 مارس": how far after "منذ" its start date may stand.
+_SINCE_REACH = 6
 
 
 @lru_cache(maxsize=65536)
@@ -99,3 +104,73 @@ def day_named(claim: ClaimRecord) -> date | None:
         return day + timedelta(days=n)
     back = (day.weekday() - n) % 7
     return day - timedelta(days=back or (7 if past else 0))
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Where a series starts, as its clause writes it: a day, or only a year."""
+
+    day: date
+    year_only: bool
+
+    def apart(self, other: Start) -> bool:
+        """Two starts that cannot be one: other years, or two days more than a day apart
+        ("62 since Monday" is not a point of "46 since 30 March")."""
+        if self.day.year != other.day.year:
+            return True
+        return not (self.year_only or other.year_only) \
+            and abs((self.day - other.day).days) > 1
+
+
+def series_start(claim: ClaimRecord) -> Start | None:
+    """The start of the series a figure's clause counts from, read after "منذ": a weekday
+    (resolved against the publication as `day_named` does), a day and month ("منذ 30 آذار",
+    "منذ بدأت الاحتجاجات في 30 مارس"), or a year ("منذ عام 2015"). None when the clause
+    names none of them ("منذ بدء العملية"): such a series meets any other."""
+    day = utc_day(claim.published)
+    if day is None:
+        return None
+    return _start(claim.sentence, claim.text, current_config_dir(), day)
+
+
+@lru_cache(maxsize=65536)
+def _start(sentence: str, text: str, config: str, published: date) -> Start | None:
+    around = around_figure(sentence, text)
+    since = since_word(config)
+    if around is None or since is None:
+        return None
+    before, after, _, _ = around
+    words = [*before, "#", *after]
+    weekdays, _, past_after, _, _ = day_words(config)
+    months = default_lexicon().months
+    for i, w in enumerate(words):
+        if since not in strip_clitics(w):
+            continue
+        reach = words[i + 1:i + 1 + _SINCE_REACH]
+        found: Start | None = None
+        for k, x in enumerate(reach):
+            month = next((int(t.label) for j in range(k + 1, min(k + 4, len(reach)))
+                          if (t := months.match(reach, j)) is not None), None)
+            n = int(x) if x.isdigit() else _day_of_month(x)
+            if n is not None and month is not None and 1 <= n <= 31:
+                year = published.year - (1 if (month, n) > (published.month,
+                                                            published.day) else 0)
+                return Start(date(year, month, int(n)), False)
+            if x.isdigit() and 1900 < n <= published.year:
+                return Start(date(int(n), 1, 1), True)
+            if found is None and k < 2:
+                wd = next((weekdays[f] for f in strip_clitics(x) if f in weekdays), None)
+                if wd is not None:
+                    past = k + 1 < len(reach) and reach[k + 1] in past_after
+                    back = (published.weekday() - wd) % 7
+                    found = Start(published - timedelta(days=back or (7 if past else 0)),
+                                  False)
+        if found is not None:
+            return found
+    return None
+
+
+def _day_of_month(word: str) -> int | None:
+    """"الثلاثين من آذار": a day of the month written as a word."""
+    n = word_number(word)
+    return int(n.value) if n is not None and n.value == int(n.value) else None

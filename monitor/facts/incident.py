@@ -70,8 +70,8 @@ def _series_cues(config_dir: str) -> TermSet:
 
 
 @lru_cache(maxsize=4)
-def _since_dated(config_dir: str) -> str | None:
-    """The word that opens "since <day> <month>"."""
+def since_word(config_dir: str) -> str | None:
+    """The word that opens "since <day> <month>" (`since_dated`)."""
     word = _incidents(config_dir).get("since_dated")
     return normalize_term(str(word)) if word else None
 
@@ -79,7 +79,7 @@ def _since_dated(config_dir: str) -> str | None:
 def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) -> bool:
     """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date (the month names are the
     lexicon's, as the extractor reads dates), its "منذ" among the first `starts` words."""
-    since = _since_dated(config_dir)
+    since = since_word(config_dir)
     if since is None:
         return False
     months = default_lexicon().months  # the one the extractor loaded (same config dir)
@@ -172,7 +172,7 @@ def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None
             continue
         return t.tokens
     if _since_a_date(reach, config, len(words)):
-        return (_since_dated(config) or "",)
+        return (since_word(config) or "",)
     # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
     # clause is the figure's, the span only the story's.
     return None if _names_a_day(words, config) else _span_of_weeks(words, config)
