@@ -214,6 +214,14 @@ def test_foreigners_among_the_dead_count_apart_without_the_whole_toll() -> None:
     # Syrians killed in Syria are its toll, told by who died.
     (syrians,) = claims("قتل 150 سوريا في غارات على مدينة دوما في ريف دمشق.")
     assert syrians.fact_key == "killed:person:sy.rifdimashq:total"
+    # Named by the adjective of the count's head, before the figure (Tasnim via Sky News,
+    # 10 April 2018): the same class, so the revision meets the 3.
+    (risen,) = claims("قالت وكالة تسنيم إن عدد القتلى الإيرانيين قد ارتفع إلى 7 جراء الغارات "
+                      "الإسرائيلية على مطار تيفور العسكري في سوريا.")
+    assert risen.fact_key == "killed:person.~ايران:sy:total"
+    # Palestinians killed in Gaza are its toll, however the head names them.
+    (gaza,) = claims("وارتفع عدد القتلى الفلسطينيين في غزة إلى 62.")
+    assert gaza.fact_key.startswith("killed:person:ps")
 
 
 def test_wounded_by_a_verb_of_wounding_are_injured() -> None:

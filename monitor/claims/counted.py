@@ -86,10 +86,31 @@ _NOT_CLASSES = frozenset(optional("counted", "not_classes", ()))
 
 def class_of(doc: Doc, m: Mention) -> str | None:
     """The class of people the word right after a figure names when the lexicon lists no
-    such word ("7 صحفيين" -> صحفي), else None."""
+    such word ("7 صحفيين" -> صحفي), else the class the adjective of a count's head names
+    ("ارتفع عدد القتلى الإيرانيين إلى 7" -> ايران), else None."""
     j = m.last + 1
     if j < len(doc.words) and doc.words[j] in _BEFORE_COUNTED:
         j += 1
+    found = _class_word(doc, j)
+    if found is not None:
+        return found
+    a, _ = sentence_range(doc, m.first)
+    for k in range(m.first - 1, max(a, m.first - _HEAD_REACH) - 1, -1):
+        w = doc.words[k]
+        if w in CLAUSE_BREAKS:
+            return None
+        if w in _HEADS and k + 2 < m.first \
+                and doc.match(doc.lex.event_nouns, k + 1) is not None:
+            return _class_word(doc, k + 2)
+    return None
+
+
+# "عدد القتلى الإيرانيين قد ارتفع إلى 7": how far before the figure its head may stand.
+_HEAD_REACH = 8
+
+
+def _class_word(doc: Doc, j: int) -> str | None:
+    """The stem of the word at `j` when it names a class of people the lexicon does not."""
     if j >= len(doc.words) or not _CLASS_ENDINGS:
         return None
     w = doc.words[j]
