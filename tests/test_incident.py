@@ -220,6 +220,8 @@ def test_a_series_start_is_read_from_its_since() -> None:
         == Start(date(2018, 3, 30), year_only=False)
     assert start_of("وبلغ عدد القتلى منذ عام 2015 نحو 10 آلاف شخص في اليمن.", tuesday) \
         == Start(date(2015, 1, 1), year_only=True)
+    # No such day: no start, and no error in the worker.
+    assert start_of("وقتل 300 شخص منذ 31 نيسان في اليمن.", tuesday) is None
     # A start the clause does not date meets any series.
     assert start_of("وبلغ إجمالي القتلى منذ بدء الحرب 10 آلاف شخص في اليمن.", tuesday) is None
     assert Start(date(2018, 5, 14), False).apart(Start(date(2018, 3, 30), False))

@@ -155,9 +155,12 @@ def _start(sentence: str, text: str, config: str, published: date) -> Start | No
             if n is not None and month is not None and 1 <= n <= 31:
                 year = published.year - (1 if (month, n) > (published.month,
                                                             published.day) else 0)
-                return Start(date(year, month, int(n)), False)
-            if x.isdigit() and 1900 < n <= published.year:
-                return Start(date(int(n), 1, 1), True)
+                try:
+                    return Start(date(year, month, n), False)
+                except ValueError:  # "منذ 31 نيسان": no such day, no start read
+                    return None
+            if n is not None and x.isdigit() and 1900 < n <= published.year:
+                return Start(date(n, 1, 1), True)
             if found is None and k < 2:
                 wd = next((weekdays[f] for f in strip_clitics(x) if f in weekdays), None)
                 if wd is not None:
