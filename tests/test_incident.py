@@ -247,6 +247,24 @@ def test_series_from_other_starts_do_not_meet(redis_client: redis.Redis) -> None
     assert got == {("since_mon", "later", "updates")}
 
 
+def test_two_fronts_of_one_war_are_two_battles(redis_client: redis.Redis) -> None:
+    """Daily war reports read alike (real Sky News and Al Arabiya, Yemen, May 2018): a
+    toll on one named front is no report of a toll on another, while a front's own toll
+    revised is."""
+    coast = art("coast", 0, "اشتباكات عنيفة في الساحل الغربي", "قتل 16 من مسلحي الميليشيات "
+                "الحوثية وأصيب 22 آخرون في اشتباكات مع قوات المقاومة على جبهة الساحل الغربي "
+                "في اليمن، بحسب مصادر عسكرية.")
+    saada = art("saada", 20, "غارات للتحالف على تعزيزات الحوثيين", "قتل 15 من مسلحي الميليشيات "
+                "الحوثية بغارات للتحالف على تعزيزات عسكرية في جبهة متاف البقع في اليمن، بحسب "
+                "مصادر عسكرية.")
+    coast2 = art("coast2", 26, "حصيلة جديدة لاشتباكات الساحل الغربي", "ارتفع عدد قتلى "
+                 "الميليشيات الحوثية في اشتباكات مع قوات المقاومة على جبهة الساحل الغربي في "
+                 "اليمن إلى 23، بحسب مصادر عسكرية.")
+    got = alerts(redis_client, "inc-fronts", [coast, saada, coast2])
+    assert ("coast", "saada", "contradicts") not in got
+    assert ("coast", "coast2", "updates") in got
+
+
 def named_day(text: str, published: datetime) -> object:
     c = extract_claims(Article(id="d", text=text, published=published))[0]
     return day_named(ClaimRecord(**c.model_dump(), claim_id="d", published=published))

@@ -362,11 +362,31 @@ def towns_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
     return not (f"{la}.".startswith(f"{lb}.") or f"{lb}.".startswith(f"{la}."))
 
 
+def fronts_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
+    """Both sentences name the front they count on, and not the same one: the 16 Houthis
+    killed «على جبهة الساحل الغربي» and the 15 killed «في جبهة متاف البقع» are two
+    battles, however alike the daily war reports read."""
+    config = current_config_dir()
+    fa, fb = _front_named(a.sentence, config), _front_named(b.sentence, config)
+    return fa is not None and fb is not None and fa != fb
+
+
+@lru_cache(maxsize=8192)
+def _front_named(sentence: str, config_dir: str) -> str | None:
+    """The word after the first `front_words` word of the sentence (its front's name)."""
+    fronts = _words(config_dir, "front_words")
+    words = _WORD_RE.findall(normalize_term(sentence))
+    for i, w in enumerate(words[:-1]):
+        if not fronts.isdisjoint(strip_clitics(w)):
+            return words[i + 1]
+    return None
+
+
 def ties(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
          wb: frozenset[str] | None = None, fact_key: str | None = None) -> Link | None:
     """The link of two claims of one fact when it makes them one incident, else None."""
     tie = link(a, b, wa, wb, fact_key)
-    if not tie.holds:
+    if not tie.holds or fronts_apart(a, b):
         return None
     if (weak_figure(a) or weak_figure(b)) and not (tie.same_article or tie.strong):
         return None
