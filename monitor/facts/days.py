@@ -102,7 +102,13 @@ def day_named(claim: ClaimRecord) -> date | None:
     kind, n, past = named
     if kind == "relative":
         return day + timedelta(days=n)
-    back = (day.weekday() - n) % 7
+    return _last_weekday(day, n, past)
+
+
+def _last_weekday(day: date, weekday: int, past: bool) -> date:
+    """The last `weekday` on or before `day` ("الاثنين"), or the one before it when `past`
+    ("الجمعة الماضي" in a Friday's report is the Friday a week before)."""
+    back = (day.weekday() - weekday) % 7
     return day - timedelta(days=back or (7 if past else 0))
 
 
@@ -149,9 +155,10 @@ def _start(sentence: str, text: str, config: str, published: date) -> Start | No
         reach = words[i + 1:i + 1 + _SINCE_REACH]
         found: Start | None = None
         for k, x in enumerate(reach):
-            month = next((int(t.label) for j in range(k + 1, min(k + 4, len(reach)))
-                          if (t := months.match(reach, j)) is not None), None)
             n = int(x) if x.isdigit() else _day_of_month(x)
+            month = None if n is None else next(
+                (int(t.label) for j in range(k + 1, min(k + 4, len(reach)))
+                 if (t := months.match(reach, j)) is not None), None)
             if n is not None and month is not None and 1 <= n <= 31:
                 year = published.year - (1 if (month, n) > (published.month,
                                                             published.day) else 0)
@@ -165,9 +172,7 @@ def _start(sentence: str, text: str, config: str, published: date) -> Start | No
                 wd = next((weekdays[f] for f in strip_clitics(x) if f in weekdays), None)
                 if wd is not None:
                     past = k + 1 < len(reach) and reach[k + 1] in past_after
-                    back = (published.weekday() - wd) % 7
-                    found = Start(published - timedelta(days=back or (7 if past else 0)),
-                                  False)
+                    found = Start(_last_weekday(published, wd, past), False)
         if found is not None:
             return found
     return None
