@@ -511,6 +511,31 @@ def test_a_provinces_figure_meets_the_countrys_report_of_the_same_incident(
     assert not any("c" in p[:2] for p in pairs)
 
 
+def test_a_provinces_figure_arriving_last_is_settled_with_the_countrys_own_figures(
+        ) -> None:
+    """In its country's fact a province's figure meets only the country's own figures, so
+    arriving last (decided alone) it is not settled with another province's: those are
+    not even decoded, unless `_set_current` may need one as a standing claim."""
+    from monitor.facts.store import _meets_alone, _standing_member, to_record
+
+    def stored(i: str, text: str, key: str) -> tuple[bytes, ClaimRecord]:
+        a = art(i, 0, "مقتل فلسطينيين برصاص الجيش الإسرائيلي", text)
+        rec = to_record(extract_claims(a)[0], a).model_copy(update={"fact_key": key})
+        return rec.model_dump_json().encode(), rec
+
+    fact = "killed:person:ps:total"
+    gaza, g = stored("gaza", "قتل 51 فلسطينيا برصاص الجيش الإسرائيلي في غزة.",
+                     "killed:person:ps.gaza:total")
+    own, _ = stored("ps", "قتل 53 فلسطينيا برصاص الجيش الإسرائيلي.", fact)
+    _, bank = stored("bank", "قتل 2 فلسطينيا برصاص الجيش الإسرائيلي في نابلس.",
+                     "killed:person:ps.westbank:total")
+    keep = _meets_alone(bank, fact, [])
+    assert keep is not None and keep(own) and not keep(gaza)
+    standing = _meets_alone(bank, fact, [_standing_member(g)])
+    assert standing is not None and standing(gaza)
+    assert _meets_alone(g.model_copy(update={"fact_key": fact}), fact, []) is None
+
+
 def test_a_stored_claim_decoded_twice_is_each_readers_own() -> None:
     # The store decodes the same stored bytes once per process (a window is read again at
     # every claim that lands in it); a settle writes verdicts on what it read, and that

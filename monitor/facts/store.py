@@ -8,7 +8,7 @@ recording claims of one fact at once retry instead of both missing the conflict.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import lru_cache
@@ -26,7 +26,7 @@ from monitor.facts.compare import (
     settle_linked,
     when,
 )
-from monitor.facts.identity import FactKey, fact_of
+from monitor.facts.identity import FactKey, fact_of, is_view
 from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
 from monitor.facts.story import article_vector
 from monitor.keys import Keys
@@ -142,7 +142,7 @@ class FactStore:
                             ckey, None if whole else self._window(self.r, tkey, ckey, mine)))
                     if windowed:
                         window, held, last, standing = self._around(
-                            pipe, ckey, tkey, skey, stkey, rec, fact)
+                            pipe, ckey, tkey, skey, stkey, rec, fact, name)
                         changed, raised, retracted = self._resettle_window(
                             rec, window, fact, last, name)
                         stand_add, stand_rem = _standing_changes(changed)
@@ -205,7 +205,7 @@ class FactStore:
         return changed, raised, retracted
 
     def _around(self, pipe: redis.client.Pipeline, ckey: str, tkey: str, skey: str,
-                stkey: str, rec: ClaimRecord, fact: Fact
+                stkey: str, rec: ClaimRecord, fact: Fact, name: str
                 ) -> tuple[list[ClaimRecord], dict[str, ClaimRecord], bool, list[str]]:
         """What a new claim of a windowed fact is settled with, by id, whether it is the
         fact's latest claim in time order, and the last standing members (`_set_current`).
@@ -224,13 +224,14 @@ class FactStore:
         latest = _claim(raw_latest) if raw_latest else None
         last = latest is None or order(rec) > order(latest)
         standing = [m.decode() for m in top]
+        keep = _meets_alone(rec, name, standing) if last else None
         if rec.series or (not last and series):
-            window = [_claim(v) for v in pipe.hvals(ckey)]
+            window = [_claim(v) for v in pipe.hvals(ckey) if keep is None or keep(v)]
         else:
             # The latest claim changes only itself: what it meets lies within one window.
             reach = _window_span(1 if last else 2)
             window = [_claim(v) for v, at in zip(raw, stamps, strict=True)
-                      if v and abs(float(at) - stamp) <= reach]
+                      if v and abs(float(at) - stamp) <= reach and (keep is None or keep(v))]
         held = {c.claim_id: c for c in window}
         if latest is not None:
             held.setdefault(latest.claim_id, latest)
@@ -387,6 +388,22 @@ def _claim(raw: bytes) -> ClaimRecord:
     claim whose verdict changed is a new entry, never a stale one, and each caller gets its
     own copy to write verdicts on."""
     return _parsed(raw).model_copy()
+
+
+def _meets_alone(rec: ClaimRecord, name: str, standing: list[str]
+                 ) -> Callable[[bytes], bool] | None:
+    """For a province's figure arriving last in its country's fact, which stored claims to
+    settle it with: it is decided alone, and another province's figure never meets it
+    (`compare._two_views`), so those are neither copied nor tried, only the country's own
+    figures and the standing claims `_set_current` may need. None (all) for any other."""
+    if not is_view(rec.fact_key, name):
+        return None
+    ids = {m.rsplit("|", 1)[1] for m in standing}
+
+    def keep(raw: bytes) -> bool:
+        c = _parsed(raw)
+        return not is_view(c.fact_key, name) or c.claim_id in ids
+    return keep
 
 
 def _window_span(windows: int) -> int:
