@@ -516,7 +516,7 @@ def test_a_provinces_figure_arriving_last_is_settled_with_the_countrys_own_figur
     """In its country's fact a province's figure meets only the country's own figures, so
     arriving last (decided alone) it is not settled with another province's: those are
     not even decoded, unless `_set_current` may need one as a standing claim."""
-    from monitor.facts.store import _meets_alone, _standing_member, to_record
+    from monitor.facts.store import _settled_with, _standing_member, to_record
 
     def stored(i: str, text: str, key: str) -> tuple[bytes, ClaimRecord]:
         a = art(i, 0, "مقتل فلسطينيين برصاص الجيش الإسرائيلي", text)
@@ -529,11 +529,12 @@ def test_a_provinces_figure_arriving_last_is_settled_with_the_countrys_own_figur
     own, _ = stored("ps", "قتل 53 فلسطينيا برصاص الجيش الإسرائيلي.", fact)
     _, bank = stored("bank", "قتل 2 فلسطينيا برصاص الجيش الإسرائيلي في نابلس.",
                      "killed:person:ps.westbank:total")
-    keep = _meets_alone(bank, fact, [])
-    assert keep is not None and keep(own) and not keep(gaza)
-    standing = _meets_alone(bank, fact, [_standing_member(g)])
-    assert standing is not None and standing(gaza)
-    assert _meets_alone(g.model_copy(update={"fact_key": fact}), fact, []) is None
+    keep = _settled_with(bank, fact, True, [])
+    assert keep(own) and not keep(gaza)
+    assert _settled_with(bank, fact, True, [_standing_member(g)])(gaza)
+    # Arriving before a later claim it may change, or as the country's own: all of them.
+    assert _settled_with(bank, fact, False, [])(gaza)
+    assert _settled_with(g.model_copy(update={"fact_key": fact}), fact, True, [])(gaza)
 
 
 def test_a_stored_claim_decoded_twice_is_each_readers_own() -> None:

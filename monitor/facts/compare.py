@@ -261,7 +261,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
     evidence: a linked report of the same incident within the window; for a point of a
     series, also any earlier point, and earlier figures of its story, within months. A
     one-incident figure never meets a series point (a day's toll is no running total)."""
-    if _two_views(p, c, fact_key):
+    if two_views(p, c, fact_key):
         # Two provinces' figures in their country's fact: one province's meet in its own
         # fact, and two provinces' are two incidents.
         return None
@@ -354,10 +354,10 @@ def may_change(c: ClaimRecord, since: ClaimRecord, fact_key: str | None = None) 
     such never meet): only its own and the country's figures after it."""
     if order(c) < order(since) or not (c.series or within_window(c, since)):
         return False
-    return c.claim_id == since.claim_id or not _two_views(since, c, fact_key)
+    return c.claim_id == since.claim_id or not two_views(since, c, fact_key)
 
 
-def _two_views(a: ClaimRecord, b: ClaimRecord, fact_key: str | None) -> bool:
+def two_views(a: ClaimRecord, b: ClaimRecord, fact_key: str | None) -> bool:
     """Both claims are held in the fact `fact_key` under keys of their own (`is_view`)."""
     return fact_key is not None and is_view(a.fact_key, fact_key) \
         and is_view(b.fact_key, fact_key)

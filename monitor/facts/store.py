@@ -24,6 +24,7 @@ from monitor.facts.compare import (
     order,
     settle,
     settle_linked,
+    two_views,
     when,
 )
 from monitor.facts.identity import FactKey, fact_of, is_view
@@ -224,14 +225,15 @@ class FactStore:
         latest = _claim(raw_latest) if raw_latest else None
         last = latest is None or order(rec) > order(latest)
         standing = [m.decode() for m in top]
-        keep = _meets_alone(rec, name, standing) if last else None
         if rec.series or (not last and series):
-            window = [_claim(v) for v in pipe.hvals(ckey) if keep is None or keep(v)]
+            raws = pipe.hvals(ckey)
         else:
             # The latest claim changes only itself: what it meets lies within one window.
             reach = _window_span(1 if last else 2)
-            window = [_claim(v) for v, at in zip(raw, stamps, strict=True)
-                      if v and abs(float(at) - stamp) <= reach and (keep is None or keep(v))]
+            raws = [v for v, at in zip(raw, stamps, strict=True)
+                    if v and abs(float(at) - stamp) <= reach]
+        keep = _settled_with(rec, name, last, standing)
+        window = [_claim(v) for v in raws if keep(v)]
         held = {c.claim_id: c for c in window}
         if latest is not None:
             held.setdefault(latest.claim_id, latest)
@@ -277,7 +279,7 @@ class FactStore:
         best = max([m for m in top if m not in gone] + add, default=None)
         if best is None:
             return
-        claim_id = best.rsplit("|", 1)[1]
+        claim_id = _standing_claim_id(best)
         by_id = {c.claim_id: c for c in changed}
         cur = by_id.get(claim_id) or FactStore._get(pipe, ckey, claim_id, held)
         if cur is not None:
@@ -369,6 +371,10 @@ def _standing_member(c: ClaimRecord) -> str:
     return f"{0 if c.vague else 1}|{ref.isoformat()}|{pub.isoformat()}|{c.claim_id}"
 
 
+def _standing_claim_id(member: str) -> str:
+    return member.rsplit("|", 1)[1]
+
+
 def _standing_changes(changed: list[ClaimRecord]) -> tuple[list[str], list[str]]:
     """Members to add to and remove from a fact's standing set after a settle."""
     add, remove = [], []
@@ -390,19 +396,20 @@ def _claim(raw: bytes) -> ClaimRecord:
     return _parsed(raw).model_copy()
 
 
-def _meets_alone(rec: ClaimRecord, name: str, standing: list[str]
-                 ) -> Callable[[bytes], bool] | None:
-    """For a province's figure arriving last in its country's fact, which stored claims to
-    settle it with: it is decided alone, and another province's figure never meets it
-    (`compare._two_views`), so those are neither copied nor tried, only the country's own
-    figures and the standing claims `_set_current` may need. None (all) for any other."""
-    if not is_view(rec.fact_key, name):
-        return None
-    ids = {m.rsplit("|", 1)[1] for m in standing}
+def _settled_with(rec: ClaimRecord, name: str, last: bool, standing: list[str]
+                  ) -> Callable[[bytes], bool]:
+    """Which stored claims of the fact `name` a new claim is settled with. A province's
+    figure arriving last in its country's fact is decided alone, and another province's
+    figure never meets it (`compare.two_views`): those are neither copied nor tried, only
+    the country's own figures and the standing claims `_set_current` may need. Any other
+    claim is settled with all that was read."""
+    if not (last and is_view(rec.fact_key, name)):
+        return lambda raw: True
+    ids = {_standing_claim_id(m) for m in standing}
 
     def keep(raw: bytes) -> bool:
         c = _parsed(raw)
-        return not is_view(c.fact_key, name) or c.claim_id in ids
+        return not two_views(rec, c, name) or c.claim_id in ids
     return keep
 
 
