@@ -313,3 +313,20 @@ def test_a_qualifier_bounds_a_figure_whose_quotation_opens_at_it() -> None:
         'وقالت الأمم المتحدة إن عدد القتلى ارتفع إلى أكثر من "مئة" منذ بدء الاحتجاجات '
         "في غزة.") if not c.vague]
     assert (c.text, c.low, c.high) == ('أكثر من "مئة', 100, None)
+
+
+def test_a_speaker_after_a_contrast_cue_does_not_govern_the_figure_before_it() -> None:
+    # Sentences in the style of France 24 (10 April 2018), written for this test.
+    found = claims("وتراجع زخم الحراك إثر اعتقال نشطائه الذين تقدّر منظمات حقوقية عددهم بحوالي "
+                   "450 فردا، بينما تحدّث محاميهم عن 600 شخص تم إيقافهم.")
+    by_low = {c.low: c.attributed_to for c in found}
+    assert by_low[450] == "منظمات حقوقية"
+    assert by_low[600] is not None and "محاميهم" in by_low[600]
+
+
+def test_a_number_of_things_is_no_head_of_the_count_after_it() -> None:
+    # «عدد من صواريخ …» is "a number of missiles", not «عدد القتلى»: the second figure is
+    # the injured the sentence names, not more of the dead.
+    found = claims("وقال الجيش إن وصول عدد من الصواريخ تسبب في مقتل ثلاثة أشخاص وإصابة اثنين "
+                   "آخرين بجراح.")
+    assert [(c.low, c.event) for c in found] == [(3, "killed"), (2, "injured")]

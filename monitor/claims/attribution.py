@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from monitor.claims.doc import CLAUSE_BREAKS, SENTENCE_BREAKS, Doc, Mention, sentence_range
 from monitor.claims.lexicon import Term
-from monitor.claims.words import ordered, word, word_set
+from monitor.claims.words import optional, ordered, word, word_set
 
 
 def speaker_of(doc: Doc, m: Mention) -> str | None:
@@ -49,6 +49,8 @@ def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
     elif verbs:
         cues = verbs
     for k, t in cues:
+        if k > last and _contrast_between(doc, last, k):
+            continue  # another speaker's clause: "..., بينما تحدّث الزفزافي عن 600"
         # A reporting verb that opens the sentence governs all of it, however long
         # ("أعلنت وزارة الدفاع الإسبانية الخميس، أن ولي العهد … وقع عقدا … بقيمة 1,8 مليار").
         opens = t.label == "verb" and k - a < _OPENING and k < first
@@ -61,6 +63,16 @@ def _speaker_in(doc: Doc, a: int, b: int, first: int, last: int, *,
     found: str | None = doc.once(("speaker", a, b, k, after, term.label),
                                  lambda: _speaker_at(doc, a, b, k, after, term))
     return found
+
+
+# One- and two-word contrast cues ("بينما", "في حين"), as word tuples.
+_CONTRAST = frozenset(tuple(w.split()) for w in optional("attribution", "contrast", ()))
+
+
+def _contrast_between(doc: Doc, i: int, k: int) -> bool:
+    """A contrast cue ("بينما", "في حين") lies among the words between tokens i and k."""
+    words = doc.words
+    return any(tuple(words[j:j + len(c)]) == c for j in range(i + 1, k) for c in _CONTRAST)
 
 
 def _speaker_at(doc: Doc, a: int, b: int, k: int, after: int, term: Term) -> str | None:

@@ -156,11 +156,20 @@ def _find_head(doc: Doc, m: Mention) -> int | None:
         return None
     for k in range(m.first - 1, lo - 1, -1):
         w = words[k]
+        if w in _HEADS and _a_number_of(doc, k, m.first):
+            continue
         if w in _HEADS or (k > a and words[k - 1] in _RISE_VERBS):
             return k  # "ارتفعت المخصصات المالية … إلى 210 ملايين": the subject is the head
         if w in SENTENCE_BREAKS or w.replace(".", "").isdigit():
             return None
     return None
+
+
+def _a_number_of(doc: Doc, k: int, first: int) -> bool:
+    """«عدد من صواريخ العدوان … تسبب في مقتل ثلاثة وإصابة اثنين»: "a number of" things, not
+    the head of a count ("عدد من قتلوا", the number of those killed, is one: a verb follows)."""
+    j = k + 2
+    return j < first and doc.words[k + 1] == _OF and doc.match(doc.lex.events, j) is None
 
 
 def _headed_event(doc: Doc, m: Mention) -> str | None:
