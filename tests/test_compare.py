@@ -185,6 +185,20 @@ def test_a_floor_does_not_agree_with_a_figure_an_order_of_magnitude_above_it() -
         == "confirms"
 
 
+def test_two_floors_agree_only_within_the_rounding_of_the_lower() -> None:
+    # Sky News Arabia, 10 May 2018: "more than 140,000" and "more than 110,000" dismissed in
+    # Turkey are two counts; "more than 20" and "at least 23" one rounded down.
+    assert not overlaps(rec(140000, None), rec(110000, None), 0.1)
+    assert overlaps(rec(20, None), rec(23, None), 0.1)
+    assert overlaps(rec(48, None), rec(50, None), 0.1)  # within the tolerance
+    later_lower = decide(rec(40, None, who="WH", outlet="o2", day=2), rec(60, None, who="UOSSM"),
+                         **TOL)
+    assert later_lower.verdict == "contradicts"
+    # A higher later floor is still the count moving on, however far above.
+    assert decide(rec(645, None, who="B", outlet="o2", day=2), rec(445, None, who="A"),
+                  **TOL).verdict == "updates"
+
+
 def test_a_word_estimate_and_a_figure_in_one_article_do_not_disagree() -> None:
     dozens = vague(20, 99, who="army", cid="v")
     figure = rec(14, 14, who="governor", cid="f").model_copy(

@@ -76,7 +76,33 @@ def interval(c: ClaimRecord, tolerance: float, *, approx: bool | None = None) ->
     return Interval(low, high)
 
 
+def _open_floor(c: ClaimRecord) -> bool:
+    return c.high is None and c.low is not None and c.low > 0 and not c.vague
+
+
+def _floor_step(low: float) -> float:
+    """The step of a floor's last significant digit: 10,000 for «أكثر من 110 آلاف», 10 for
+    «أكثر من 20», 1 for «ما لا يقل عن 48»."""
+    n, step = int(low), 1.0
+    if n != low or n <= 0:
+        return 0.0
+    while n % 10 == 0:
+        n //= 10
+        step *= 10
+    return step
+
+
+def floors_agree(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
+    """Two floors agree when the higher is within the lower's rounding: "more than 20" and
+    "at least 23" do; "more than 140,000" and "more than 110,000" dismissed are two counts
+    (a floor is the figure rounded down at its last digit, not any figure above it)."""
+    lo, hi = sorted((float(a.low or 0.0), float(b.low or 0.0)))
+    return hi <= max(lo * (1 + tolerance), lo + _floor_step(lo))
+
+
 def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
+    if _open_floor(a) and _open_floor(b):
+        return floors_agree(a, b, tolerance)
     ra, rb = _round(a), _round(b)
     ia = interval(a, tolerance, approx=a.approx or (ra and not rb))
     ib = interval(b, tolerance, approx=b.approx or (rb and not ra))
@@ -170,12 +196,15 @@ def decide(
 
 def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: float,
                            later_state_days: int) -> Decision:
-    if overlaps(new, current, tolerance):
-        if _raises_floor(new, current):
-            # "At least 259 killed" after "at least 164": compatible as intervals, but the
-            # count is now known to be beyond what was reported: the figure moved.
-            return Decision("updates", current,
-                            "a later report puts the minimum above the previous figure", True)
+    together = overlaps(new, current, tolerance)
+    if (together or (_open_floor(new) and _open_floor(current))) \
+            and _raises_floor(new, current):
+        # "At least 259 killed" after "at least 164": the count is now known to be beyond
+        # what was reported: the figure moved (two floors beyond each other's rounding are
+        # two counts, `floors_agree`, but a higher later one is still the count moving on).
+        return Decision("updates", current,
+                        "a later report puts the minimum above the previous figure", True)
+    if together:
         if _beyond_floor(new, current, tolerance):
             # "أكثر من 180 قتيلا" in the morning, "257" by noon: a toll's floor is what was
             # counted so far, and a count well beyond it is the toll moving on.
