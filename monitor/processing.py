@@ -9,7 +9,7 @@ from typing import Any
 from monitor.alerts.ledger import AlertLedger, build_alert
 from monitor.claims.extract import extract_claims
 from monitor.delivery import Delivery
-from monitor.facts.identity import country_view, fact_of
+from monitor.facts.identity import fact_of, views
 from monitor.facts.incident import as_series
 from monitor.facts.store import FactStore, Recorded
 from monitor.ingest import Ingestor
@@ -49,10 +49,9 @@ class ArticleProcessor:
             log.info("verdict", fact_key=claim.fact_key, verdict=rec.record.verdict,
                      figure=claim.text, already=rec.already)
             alerts += self._offer(rec, log)
-            view = country_view(key)
-            if view is not None:
+            for view in views(key):
                 # Gaza's 51 dead also meet the report of the same day that names only
-                # Palestine (its 53), in the country's fact.
+                # Palestine (its 53), in the country's fact; a day's toll, the running one.
                 alerts += self._offer(self.facts.record(claim, article, view), log)
         self.ingestor.done(article_id)
         JOB_SECONDS.labels(job="process_article").observe(time.perf_counter() - started)

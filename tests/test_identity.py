@@ -134,3 +134,16 @@ def test_the_one_province_named_once_as_where_is_the_articles() -> None:
     keys = {c.fact_key for c in extract_claims(Article(
         id="g4", title="بغداد تقدم رقماً أقل", text=moved))}
     assert keys == {"transferred:detainee:iq:total"}
+
+
+def test_a_days_toll_is_also_held_in_the_running_fact_of_its_place_and_country() -> None:
+    from monitor.facts.identity import FactKey, views
+
+    day = FactKey.parse("killed:person:ps.gaza:daily:2018-05-14")
+    assert [str(k) for k in views(day)] == [
+        "killed:person:ps:daily:2018-05-14", "killed:person:ps.gaza:total",
+        "killed:person:ps:total"]
+    # Another event's day's batch stays apart: 400 transferred today are no running count.
+    assert views(FactKey.parse("transferred:person:sy:daily:2018-05-14")) == []
+    assert [str(k) for k in views(FactKey.parse("killed:person:ps.gaza:total"))] == [
+        "killed:person:ps:total"]

@@ -130,6 +130,21 @@ def country_view(key: FactKey) -> FactKey | None:
     return replace(key, place=key.place.split(".")[0])
 
 
+def views(key: FactKey) -> list[FactKey]:
+    """Every fact a claim of `key` is also recorded under, besides its own: its country's
+    (`country_view`), and for a day's toll (`daily:<day>`) the running fact of its place and
+    of its country. "ارتفعت حصيلة الضحايا في قطاع غزة اليوم إلى 52" is that day's count of
+    the incident the morning's "43 killed" told without naming the day: the two meet in the
+    running fact, where a day named on both sides still keeps two days apart
+    (`compare._days_apart`), and a series from an earlier start never meets a day's figure
+    (`compare._day_and_span`)."""
+    country = country_view(key)
+    found = [country] if country is not None else []
+    if key.scope.startswith("daily:") and key.event in default_lexicon().registry.outcome:
+        found += [replace(k, scope="total") for k in (key, country) if k is not None]
+    return found
+
+
 def is_view(claim_key: str | None, fact_key: str) -> bool:
     """A claim held in a fact under a key other than its own: a province's figure in its
     country's fact (`country_view`)."""
