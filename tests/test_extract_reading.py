@@ -330,3 +330,12 @@ def test_a_number_of_things_is_no_head_of_the_count_after_it() -> None:
     found = claims("وقال الجيش إن وصول عدد من الصواريخ تسبب في مقتل ثلاثة أشخاص وإصابة اثنين "
                    "آخرين بجراح.")
     assert [(c.low, c.event) for c in found] == [(3, "killed"), (2, "injured")]
+
+
+def test_whoever_was_aboard_is_one_count_of_people() -> None:
+    # France 24 and Sky News Arabia on the Boufarik crash, 11 April 2018 (shortened).
+    soldiers, = claims("تحطمت طائرة نقل عسكرية كان على متنها نحو مئة عسكري.")
+    people, = claims("تحطمت الطائرة التي كانت تقل أكثر من 200 شخص.")
+    assert (soldiers.event, people.event) == ("aboard", "aboard")
+    assert FactKey.parse(str(soldiers.fact_key)).thing == FactKey.parse(
+        str(people.fact_key)).thing == "person"

@@ -354,6 +354,10 @@ def _counted_as(event: str | None, entity: str | None, events: EventRegistry) ->
         # "9 رجال و6 نساء و4 أطفال": parts of the toll of people (a breakdown adds up to
         # it), and each a fact of its own.
         return f"person.{entity}"
+    if event == "aboard" and entity in PERSON_CLASSES:
+        # "كان على متنها نحو مئة عسكري" then "تقل أكثر من 200 شخص": whoever was aboard is
+        # one manifest, soldiers, crew and passengers alike.
+        return "person"
     if event == "transferred" and entity == "refugee":
         return "migrant"  # deported "refugees" and "migrants" are one count of people
     if event in events.custody and entity == "person":
