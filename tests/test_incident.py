@@ -247,6 +247,24 @@ def test_series_from_other_starts_do_not_meet(redis_client: redis.Redis) -> None
     assert got == {("since_mon", "later", "updates")}
 
 
+def test_a_series_that_starts_after_a_report_is_not_the_one_it_counted(
+        redis_client: redis.Redis) -> None:
+    """"53 killed so far" on a Saturday (its start undated) is no earlier point of "62
+    killed since Monday" two days later: that series began after the 53 were reported
+    (real shapes, France 24 and Sky News Arabia, Gaza, 12-15 May 2018). T0 is a Monday."""
+    so_far = art("so_far", -48, "احتجاجات على حدود غزة", "وقتل 53 فلسطينيا على يد القوات "
+                 "الإسرائيلية حتى الآن من المشاركين في الاحتجاجات على حدود قطاع غزة.")
+    since_monday = art("since_mon", 30, "ارتفاع عدد القتلى في غزة", "وارتفع عدد القتلى "
+                       "الفلسطينيين على حدود قطاع غزة منذ الاثنين إلى 62، بحسب وزارة الصحة في "
+                       "غزة.")
+    got = alerts(redis_client, "inc-after", [so_far, since_monday])
+    assert got == set()
+    # Had the "so far" been reported after Monday, it could be a point of that series.
+    so_far_later = art("so_far2", 10, *so_far.model_dump(include={"title", "text"}).values())
+    got = alerts(redis_client, "inc-after2", [so_far_later, since_monday])
+    assert got == {("so_far2", "since_mon", "updates")}
+
+
 def test_two_fronts_of_one_war_are_two_battles(redis_client: redis.Redis) -> None:
     """Daily war reports read alike (real Sky News and Al Arabiya, Yemen, May 2018): a
     toll on one named front is no report of a toll on another, while a front's own toll

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from monitor.claims.events import EventRegistry
 from monitor.claims.lexicon import default_lexicon
-from monitor.facts.days import day_named, series_start
+from monitor.facts.days import Start, day_named, series_start
 from monitor.facts.identity import is_view
 from monitor.facts.incident import (
     LINK_COSINE,
@@ -280,6 +280,12 @@ def _day_and_span(a: ClaimRecord, b: ClaimRecord) -> bool:
     return one_day(a) and not runs_from_before(a) and runs_from_before(b)
 
 
+def _started_after(start: Start | None, c: ClaimRecord) -> bool:
+    """The series starting at `start` began after `c` was published."""
+    day = utc_day(c.published)
+    return start is not None and not start.year_only and day is not None and start.day > day
+
+
 def _gap_seconds(a: ClaimRecord, b: ClaimRecord) -> float:
     return abs((when(a)[1] - when(b)[1]).total_seconds())
 
@@ -305,6 +311,10 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
             sp, sc = series_start(p), series_start(c)
             if sp is not None and sc is not None and sp.apart(sc):
                 return None  # "62 since Monday" and "46 since 30 March": two series
+            if _started_after(sc, p) or _started_after(sp, c):
+                # "53 killed so far" on Saturday is no point of "62 since Monday": a series
+                # that starts after a report was published is not the one it counted.
+                return None
             return {"series": True}
         if runs_from_before(c):
             # "116 killed since 30 March" counts from a start no earlier figure names: only
