@@ -339,3 +339,14 @@ def test_whoever_was_aboard_is_one_count_of_people() -> None:
     assert (soldiers.event, people.event) == ("aboard", "aboard")
     assert FactKey.parse(str(soldiers.fact_key)).thing == FactKey.parse(
         str(people.fact_key)).thing == "person"
+
+
+def test_some_of_the_dead_are_a_part_of_the_toll() -> None:
+    # CNN, 17 May 2018 (shortened): a Hamas official on how many of Monday's dead were its
+    # members. Neither figure is the toll; "50 من المتظاهرين" is.
+    for text in ("قال عضو في حركة حماس إن 50 من قتلى مظاهرات غزة ينتمون لحماس.",
+                 "قال عضو في حركة حماس إن 50 شخصا ممن قتلوا الاثنين في غزة هم من أعضاء الحركة."):
+        (c,) = claims(text)
+        assert c.entity == "person.part", text
+    (c,) = claims("قتل 50 من المتظاهرين في غزة.")
+    assert c.entity == "person" and c.event == "killed"

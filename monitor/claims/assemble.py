@@ -36,6 +36,8 @@ _SUBSET_CUES = word_set("assemble", "subset_cues")  # also with و glued on (و�
 # Lists newer than some `newsmon init` copies: a copy without them still loads.
 _SUBSET_PHRASES = [tuple(normalize_term(w) for w in p.split())
                    for p in optional("assemble", "subset_phrases", ())]
+_PARTITIVE_AFTER = [tuple(normalize_term(w) for w in p.split())
+                    for p in optional("assemble", "partitive_after", ())]
 _ENUMERATION = int(optional("assemble", "enumeration", 3))
 _SEVERITY = frozenset(normalize_term(w) for w in optional("assemble", "severity", ()))
 _SEVERITY_WORDS = int(optional("assemble", "severity_words", 3))
@@ -85,6 +87,16 @@ def _after_subset_cue(doc: Doc, m: Mention) -> bool:
                 and w[at] in (p[0], "و" + p[0]):  # "ومنها"
             return True
     return False
+
+
+def _partitive(doc: Doc, m: Mention) -> bool:
+    """"50 من قتلى مظاهرات غزة", "50 شخصا ممن قتلوا": the figure counts some of the dead,
+    a part of their toll."""
+    w = doc.words
+    at = m.last + 1
+    if at < len(w) and doc.match(doc.lex.entities, at) is not None:
+        at += 1  # the counted noun: "50 شخصا ممن"
+    return any(w[at:at + len(p)] == list(p) for p in _PARTITIVE_AFTER)
 
 
 def _raises_a_total(doc: Doc, m: Mention) -> bool:
@@ -378,7 +390,7 @@ def _identify(doc: Doc, m: Mention, r: Reading, earlier: list[Claim]) -> None:
         r.scope, r.time, r.fact_key = ref.scope, ref.time, ref.fact_key
         r.modality = "count"
         return
-    if (_after_subset_cue(doc, m) or _raises_a_total(doc, m)
+    if (_after_subset_cue(doc, m) or _raises_a_total(doc, m) or _partitive(doc, m)
             or (r.event == "injured" and _by_severity(doc, m))) and not m.vague and r.entity:
         # "نزوح 11 مليون، من بينهم نحو ستة ملايين فروا": a part of the figure before it.
         r.entity = f"{r.entity.split('.')[0]}.part"
