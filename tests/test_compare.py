@@ -225,3 +225,13 @@ def test_a_toll_weeks_later_is_another_incident_unless_it_says_it_is_a_total() -
                   **TOL).verdict == "contradicts"
     assert decide(rec(400, 400, who="Kyodo", outlet="o2", day=20, month=8, cue=True),
                   floods, **TOL).verdict == "updates"
+
+
+def test_a_later_higher_point_of_a_running_total_is_an_update_whoever_counts() -> None:
+    # Gaza since 30 March (real, May 2018): medical sources' 110, then the ministry's 118.
+    p = rec(110, 110, who="medics").model_copy(update={"series": True})
+    c = rec(118, None, who="ministry", outlet="o2", day=5).model_copy(update={"series": True})
+    assert decide(c, p, **TOL).verdict == "updates"
+    # Not series points: two named sources a few days apart disagree.
+    assert decide(c.model_copy(update={"series": False}), p.model_copy(update={"series": False}),
+                  **TOL).verdict == "contradicts"

@@ -141,6 +141,8 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وبهذا يرتفع عدد قتلى الفلسطينيين في التظاهرات المستمرة منذ أسبوعين إلى 28.")
     assert first("وتقول الوزارة إن القوات قتلت 46 فلسطينيا منذ بدأت الاحتجاجات في غزة.")
     assert first("وبذلك يرتفع إلى 21 عدد الذين قتلوا منذ الجمعة في 30 آذار/مارس في غزة.")
+    # With «و» glued on (France 24, 27 May 2018).
+    assert first("ومنذ 30 آذار/مارس الماضي قتل ما لا يقل عن 118 فلسطينيا وأصيب آلاف آخرون.")
     # Since a weekday: a count over the days from it (real Sky News, 15 May 2018).
     assert first("أعلنت الوزارة مقتل فلسطينيين اثنين، ليرتفع عدد القتلى منذ الاثنين إلى 62.",
                  "62")

@@ -498,6 +498,10 @@ def _update_reason(new: ClaimRecord, ref: ClaimRecord, later_state_days: int) ->
         return "the same source reports a later figure"
     top = ref.high if ref.high is not None else ref.low
     higher = new.low is not None and top is not None and new.low > top
+    if new.series and ref.series and higher and when(new)[1] > when(ref)[1]:
+        # "110 killed since 30 March" on the 23rd, "at least 118" on the 27th: a running
+        # total only grows, whoever counts it.
+        return "a later point of the running total counts more"
     two_sources = _explicit(new) and _explicit(ref) and not same_source(new, ref)
     if new.event in _events().outcome and higher and not two_sources \
             and (when(new)[1] - when(ref)[1]).total_seconds() >= TOLL_RISE_HOURS * 3600:

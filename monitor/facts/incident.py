@@ -84,7 +84,7 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
         return False
     months = default_lexicon().months  # the one the extractor loaded (same config dir)
     for i, w in enumerate(words[:starts]):
-        if w != since:
+        if since not in strip_clitics(w):  # "ومنذ 30 آذار" as "منذ 30 آذار"
             continue
         # "منذ 30 آذار", "منذ الثلاثين من آذار", "منذ الجمعة في 30 آذار": the day within
         # three words, its month within three of it.
