@@ -7,7 +7,7 @@ processes against a fresh redis-server, alternating two modes:
 
   linked    the product as it ships: a claim meets only linked reports of its incident
             within the window (monitor.facts.incident), provinces' tolls also held in
-            their country's fact (identity.country_view);
+            their country's fact and a day's toll in the running one (identity.views);
   key-only  the baseline the issue measures against: every fact's history settles whole
             and a claim is decided against its fact's current figure alone, the store as
             it was before incidents (facts.store.settles_whole forced true, no views).
@@ -49,7 +49,7 @@ BASELINE = """
 import monitor.facts.store as store
 import monitor.processing as processing
 store.settles_whole = lambda fact_key, event: True
-processing.country_view = lambda key: None
+processing.views = lambda key: []
 """
 LINKED = """
 import sys
