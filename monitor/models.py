@@ -79,6 +79,17 @@ class Claim(BaseModel):
     # other points across stories and months (monitor/facts/incident.py).
     series: bool = False
     derived: str | None = None  # e.g. "sum of parts": a breakdown standing for its total
+    # Where `text` starts in `sentence`: a figure may be written twice in it ("منذ صدامات
+    # ... في 30 آذار أوقعت 30 قتيلا"), or inside a longer number ("121" holds "21"). None
+    # in records stored before it was kept.
+    in_sentence: int | None = None
+
+    def figure_at(self) -> int:
+        """The figure's offset in `sentence` (-1 when the sentence lacks it)."""
+        i = self.in_sentence
+        if i is not None and self.sentence[i:i + len(self.text)] == self.text:
+            return i
+        return self.sentence.find(self.text)
 
     @property
     def id(self) -> str:

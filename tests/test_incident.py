@@ -143,6 +143,10 @@ def test_since_a_date_is_a_running_total_and_days_ago_is_not() -> None:
     assert first("وبذلك يرتفع إلى 21 عدد الذين قتلوا منذ الجمعة في 30 آذار/مارس في غزة.")
     # With «و» glued on (France 24, 27 May 2018).
     assert first("ومنذ 30 آذار/مارس الماضي قتل ما لا يقل عن 118 فلسطينيا وأصيب آلاف آخرون.")
+    # The start's date after the event it names, the toll's figure written in the date
+    # too: the figure read is the toll's, not the date's (real France 24, 9 April 2018).
+    assert first("ويسود التوتر منطقة السياج الحدودي بين غزة وإسرائيل منذ صدامات رافقت "
+                 "\"يوم الأرض\" في 30 آذار/مارس أوقعت 30 قتيلا فلسطينيا.")
     # Since a weekday: a count over the days from it (real Sky News, 15 May 2018).
     assert first("أعلنت الوزارة مقتل فلسطينيين اثنين، ليرتفع عدد القتلى منذ الاثنين إلى 62.",
                  "62")
@@ -620,3 +624,18 @@ def test_a_series_fact_settles_the_same_in_any_arrival_order(redis_client: redis
     for k, order in enumerate(itertools.permutations(arts)):
         if k % 7 == 0:  # 18 of the 120 orders: every first article, every last
             assert alerts(redis_client, f"inc-sord{k}", list(order)) == want, k
+
+
+def test_a_figure_written_twice_in_its_sentence_is_read_where_it_stands() -> None:
+    # "أربعة" twice, "21" inside "121": each claim keeps its own place in the sentence, so
+    # what is read around it (series cue, day, the noun after it) is its own.
+    text = ("قُتل أربعة عناصر أمن وأصيب أربعة آخرون بجروح الخميس. وقتل من جراء العواصف "
+            "121 شخصا، وقتل 21 آخرون منذ بدء موسم الأمطار.")
+    found = extract_claims(Article(id="twice", text=text))
+    for c in found:
+        assert c.sentence[c.figure_at():c.figure_at() + len(c.text)] == c.text
+    fours = sorted(c.figure_at() for c in found if c.text == "أربعة")
+    assert len(fours) == 2 and fours[0] < fours[1]
+    (storms,) = [c for c in found if c.text == "21"]
+    assert storms.figure_at() == storms.sentence.index(" 21 ") + 1
+    assert is_series(storms)

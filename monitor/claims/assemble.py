@@ -430,6 +430,8 @@ def _claim(doc: Doc, m: Mention, r: Reading) -> Claim:
     o_start, o_end = doc.norm.span(start_c, m.end)
     a, b = sentence_range(doc, m.first)
     s_start, s_end = doc.norm.span(starts[a], ends[b - 1])
+    raw = doc.norm.original[s_start:s_end]
+    lead = len(raw) - len(raw.lstrip())
     return Claim(
         article_id=doc.article.id,
         text=doc.norm.original[o_start:o_end],
@@ -444,7 +446,8 @@ def _claim(doc: Doc, m: Mention, r: Reading) -> Claim:
         event=r.event,
         location=r.location,
         attributed_to=r.speaker,
-        sentence=doc.norm.original[s_start:s_end].strip(),
+        sentence=raw.strip(),
+        in_sentence=o_start - s_start - lead if o_start >= s_start + lead else None,
         fact_key=r.fact_key,
         scope=r.scope,
         time=r.time,

@@ -29,11 +29,12 @@ _SINCE_REACH = 6
 
 
 @lru_cache(maxsize=65536)
-def _day_named(sentence: str, text: str, config: str) -> tuple[str, int, bool] | None:
+def _day_named(sentence: str, text: str, config: str, at: int = -1
+               ) -> tuple[str, int, bool] | None:
     """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
     or ("relative", days from the report, False), else a day set off beside the clause;
     None when neither names one."""
-    around = around_figure(sentence, text)
+    around = around_figure(sentence, text, at)
     if around is None:
         return None
     before, after, tail, _ = around
@@ -95,7 +96,7 @@ def day_named(claim: ClaimRecord) -> date | None:
     day): "الاثنين" is the last Monday on or before it ("الجمعة الماضي" in a Friday's
     report, the Friday a week before), "أمس" the day before. None without a day word or a
     publication."""
-    named = _day_named(claim.sentence, claim.text, current_config_dir())
+    named = _day_named(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
     day = utc_day(claim.published)
     if named is None or day is None:
         return None
@@ -136,12 +137,13 @@ def series_start(claim: ClaimRecord) -> Start | None:
     day = utc_day(claim.published)
     if day is None:
         return None
-    return _start(claim.sentence, claim.text, current_config_dir(), day)
+    return _start(claim.sentence, claim.text, current_config_dir(), day, claim.figure_at())
 
 
 @lru_cache(maxsize=65536)
-def _start(sentence: str, text: str, config: str, published: date) -> Start | None:
-    around = around_figure(sentence, text)
+def _start(sentence: str, text: str, config: str, published: date, at: int = -1
+           ) -> Start | None:
+    around = around_figure(sentence, text, at)
     since = since_word(config)
     if around is None or since is None:
         return None

@@ -76,6 +76,21 @@ def since_word(config_dir: str) -> str | None:
     return normalize_term(str(word)) if word else None
 
 
+# How many words after "منذ" the day of a dated start may stand.
+_SINCE_DAY_WORDS = 6
+
+
+def _words_ahead(words: list[str], i: int, n: int) -> list[int]:
+    """The indices of the (at most `n`) words after `i` in its clause, marks skipped."""
+    out: list[int] = []
+    for d in range(i + 1, len(words)):
+        if words[d] in CLAUSE_ENDS or len(out) == n:
+            break
+        if words[d][:1].isalnum():
+            out.append(d)
+    return out
+
+
 def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) -> bool:
     """"منذ 30 مارس"، "منذ الثلاثين من آذار": a series from a date (the month names are the
     lexicon's, as the extractor reads dates), its "منذ" among the first `starts` words."""
@@ -86,9 +101,10 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
     for i, w in enumerate(words[:starts]):
         if since not in strip_clitics(w):  # "ومنذ 30 آذار" as "منذ 30 آذار"
             continue
-        # "منذ 30 آذار", "منذ الثلاثين من آذار", "منذ الجمعة في 30 آذار": the day within
-        # three words, its month within three of it.
-        for d in range(i + 1, min(i + 4, len(words))):
+        # "منذ 30 آذار", "منذ الثلاثين من آذار", "منذ الجمعة في 30 آذار", "منذ صدامات
+        # رافقت "يوم الأرض" في 30 آذار": the day within `_SINCE_DAY_WORDS` words of the
+        # clause (quotes aside), its month within three of it.
+        for d in _words_ahead(words, i, _SINCE_DAY_WORDS):
             if words[d].isdigit() or word_number(words[d]) is not None:
                 ahead = range(d + 1, min(d + 4, len(words)))
                 if any(months.match(words, k) is not None for k in ahead):
@@ -108,13 +124,16 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 @lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
-def around_figure(sentence: str, text: str) -> tuple[tuple[str, ...], tuple[str, ...],
-                                                    tuple[str, ...], tuple[str, ...]] | None:
+def around_figure(sentence: str, text: str, at: int = -1
+                  ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                             tuple[str, ...]] | None:
     """The normalised words before the figure (the last `_CUE_BEFORE`), those of its clause
     after it, the three words from the clause's end on (`_day_aside`), and the (at most
     `_SUPERLATIVE_BEFORE`) words before the first of those before it; None when the
-    sentence lacks the figure."""
-    at = sentence.find(text)
+    sentence lacks the figure. The figure stands at `at` (`Claim.figure_at`), else where
+    the sentence first writes it."""
+    if at < 0 or sentence[at:at + len(text)] != text:
+        at = sentence.find(text)
     if at < 0:
         return None
     before = _TOKEN.findall(normalize(sentence[:at]).text)
@@ -125,10 +144,10 @@ def around_figure(sentence: str, text: str) -> tuple[tuple[str, ...], tuple[str,
             tuple(before[max(0, kept - _SUPERLATIVE_BEFORE):kept]))
 
 
-def _figure_words(sentence: str, text: str) -> list[str] | None:
+def _figure_words(sentence: str, text: str, at: int = -1) -> list[str] | None:
     """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
     the figure, and its own clause after it (at most `CUE_AFTER` words)."""
-    around = around_figure(sentence, text)
+    around = around_figure(sentence, text, at)
     if around is None:
         return None
     before, after, _, _ = around
@@ -136,10 +155,10 @@ def _figure_words(sentence: str, text: str) -> list[str] | None:
 
 
 @lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
-def _series_cue(sentence: str, text: str, config: str) -> tuple[str, ...] | None:
+def _series_cue(sentence: str, text: str, config: str, at: int = -1) -> tuple[str, ...] | None:
     """The words of the series cue that governs the figure, if any (`since_dated` alone for
     "منذ 30 مارس")."""
-    around = around_figure(sentence, text)
+    around = around_figure(sentence, text, at)
     if around is None:
         return None
     before, after, _, lead = around
@@ -207,20 +226,21 @@ def _span_counts(config_dir: str) -> dict[str, Any]:
 
 def is_series(claim: Claim) -> bool:
     """The sentence states the figure as a running total (a cue in its clause)."""
-    return _series_cue(claim.sentence, claim.text, current_config_dir()) is not None
+    return _series_cue(claim.sentence, claim.text, current_config_dir(),
+                       claim.figure_at()) is not None
 
 
 def runs_from_before(claim: Claim | ClaimRecord) -> bool:
     """The figure's series runs from a start before its day ("منذ 30 مارس"، "منذ بدء
     الاحتجاجات"، "خلال الأسابيع الماضية"), not a total so far of the day ("حتى الآن")."""
     config = current_config_dir()
-    cue = _series_cue(claim.sentence, claim.text, config)
+    cue = _series_cue(claim.sentence, claim.text, config, claim.figure_at())
     return cue is not None and not _words(config, "span_start_words").isdisjoint(cue)
 
 
 @lru_cache(maxsize=65536)
-def _names_one_day(sentence: str, text: str, config: str) -> bool:
-    words = _figure_words(sentence, text)
+def _names_one_day(sentence: str, text: str, config: str, at: int = -1) -> bool:
+    words = _figure_words(sentence, text, at)
     return words is not None and _names_a_day(words, config)
 
 
@@ -232,7 +252,7 @@ def _names_a_day(words: list[str], config_dir: str) -> bool:
 def one_day(claim: Claim | ClaimRecord) -> bool:
     """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
     one day's count, which no series from an earlier start counts again."""
-    return _names_one_day(claim.sentence, claim.text, current_config_dir())
+    return _names_one_day(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
 
 
 @lru_cache(maxsize=4)
@@ -485,10 +505,11 @@ def _named(c: dict[str, Any]) -> bool:
 
 def _noun_after(c: dict[str, Any]) -> frozenset[str]:
     """The word written right after the figure («قتيلا», «مسلحين», «شرطيا»), in its forms
-    without clitics: two figures counting one thing mostly name it alike. The figure is
-    found at its first place in the sentence, which is where a repeated one also stands."""
+    without clitics: two figures counting one thing mostly name it alike."""
     sentence, text = str(c.get("sentence") or ""), str(c.get("text") or "")
-    i = sentence.find(text) if text else -1
+    i = c.get("in_sentence")
+    if not isinstance(i, int) or sentence[i:i + len(text)] != text:
+        i = sentence.find(text) if text else -1
     if i < 0:
         return frozenset()
     after = _WORD_RE.findall(normalize_term(sentence[i + len(text):]))

@@ -63,9 +63,11 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
-def highlight(sentence: str, figure_text: str) -> Markup:
-    """The sentence with the figure marked; both parts escaped."""
-    at = sentence.find(figure_text) if figure_text else -1
+def highlight(sentence: str, figure_text: str, at: int = -1) -> Markup:
+    """The sentence with the figure marked at `at` (where the sentence first writes it when
+    `at` does not hold it); both parts escaped."""
+    if at < 0 or sentence[at:at + len(figure_text)] != figure_text:
+        at = sentence.find(figure_text) if figure_text else -1
     if at < 0:
         return escape(sentence)
     return (escape(sentence[:at]) + Markup("<mark>") + escape(figure_text)
@@ -216,7 +218,7 @@ def create_app(client: redis.Redis, namespace: str, settings: Settings,
         d = c.model_dump()
         d["url"] = safe_url(c.url)
         d["figure"] = figure_html(c)
-        d["sentence_html"] = highlight(c.sentence, c.text)
+        d["sentence_html"] = highlight(c.sentence, c.text, c.figure_at())
         d["date"] = lab.day(c.published.date().isoformat()) if c.published else ""
         d["verdict_label"] = lab.verdict(c.verdict)
         return d
