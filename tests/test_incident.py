@@ -14,7 +14,7 @@ import redis
 
 from monitor.claims.extract import extract_claims
 from monitor.facts.days import Start, day_named, series_start
-from monitor.facts.incident import as_series, is_series
+from monitor.facts.incident import as_series, is_series, span_days
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
 from monitor.models import Article, ClaimRecord
@@ -639,3 +639,21 @@ def test_a_figure_written_twice_in_its_sentence_is_read_where_it_stands() -> Non
     (storms,) = [c for c in found if c.text == "21"]
     assert storms.figure_at() == storms.sentence.index(" 21 ") + 1
     assert is_series(storms)
+
+
+def test_counts_over_spans_of_other_lengths_do_not_meet(redis_client: redis.Redis) -> None:
+    # Real Sky News, 13 and 15 May 2018: a day's tally of one front against a two days'
+    # one of the same front, both of Houthis killed on Yemen's west coast.
+    title = "معارك الساحل الغربي في اليمن"
+    day = art("day", 0, title, "أفاد مراسل سكاي نيوز عربية بأن حصيلة قتلى ميليشيا الحوثي في "
+              "المواجهات في الساحل الغربي لليمن خلال الساعات الـ24 الماضية بلغت 68 قتيلا.")
+    two = art("two", 30, title, "قتل 87 من ميليشيا الحوثي في معارك الساحل الغربي لليمن في "
+              "يومين، بحسب مراسل سكاي نيوز عربية.")
+    again = art("again", 40, title, "قتل 95 من ميليشيا الحوثي في معارك الساحل الغربي لليمن "
+                "خلال 48 ساعة، بحسب مراسل سكاي نيوز عربية.")
+    (d,) = [c for c in extract_claims(day) if c.text == "68"]
+    (t,) = [c for c in extract_claims(two) if c.text == "87"]
+    assert (span_days(d), span_days(t)) == (1, 2)
+    got = alerts(redis_client, "inc-spans", [day, two, again])
+    assert not any("day" in (p, c) for p, c, _ in got)
+    assert ("two", "again", "updates") in got

@@ -21,6 +21,7 @@ from monitor.facts.incident import (
     middle,
     one_day,
     runs_from_before,
+    span_days,
     ties,
     utc_day,
 )
@@ -335,7 +336,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         # "وفي حزيران العام الماضي، قتل اثنان" in today's crash story: a figure of another
         # time, however close its story, is not this incident's earlier report.
         return None
-    if _other_span(p, c) or _days_apart(p, c):
+    if _other_span(p, c) or _days_apart(p, c) or _spans_apart(p, c):
         return None
     tie = ties(p, c, wp, wc, fact_key)
     return tie.evidence() if tie is not None else None
@@ -379,6 +380,13 @@ def _days_apart(p: ClaimRecord, c: ClaimRecord) -> bool:
     pp, pc = utc_day(p.published), utc_day(c.published)
     return (dc is not None and pp is not None and pp < dc) \
         or (dp is not None and pc is not None and pc < dp)
+
+
+def _spans_apart(p: ClaimRecord, c: ClaimRecord) -> bool:
+    """The figures count over spans of different lengths ("68 killed in the past 24 hours"
+    against "87 killed in two days"): two counts, whatever their stories share."""
+    sp, sc = span_days(p), span_days(c)
+    return sp is not None and sc is not None and sp != sc
 
 
 def firm(c: ClaimRecord) -> bool:

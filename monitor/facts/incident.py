@@ -255,6 +255,37 @@ def one_day(claim: Claim | ClaimRecord) -> bool:
     return _names_one_day(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
 
 
+@lru_cache(maxsize=65536)
+def _span_days(sentence: str, text: str, config: str, at: int = -1) -> int | None:
+    around = around_figure(sentence, text, at)
+    if around is None:
+        return None
+    before, after, _, _ = around
+    words = [*before, "#", *after]  # the span may close a long clause ("... في يومين")
+    opens, spans = _multi_day(config)
+    for i, w in enumerate(words):
+        if opens.isdisjoint(strip_clitics(w)):
+            continue
+        for phrase, n in spans.items():
+            if tuple(words[i + 1:i + 1 + len(phrase)]) == phrase:
+                return n
+    return 1 if _names_one_day(sentence, text, config, at) else None
+
+
+def span_days(claim: Claim | ClaimRecord) -> int | None:
+    """How many days the figure's clause says it counts: 2 for "في يومين"، "خلال 48
+    ساعة" (`multi_day`), 1 for a day's count (`one_day`), None when it says nothing."""
+    return _span_days(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
+
+
+@lru_cache(maxsize=4)
+def _multi_day(config_dir: str) -> tuple[frozenset[str], dict[tuple[str, ...], int]]:
+    spec = _incidents(config_dir).get("multi_day") or {}
+    spans = {tuple(normalize_term(w) for w in str(k).split()): int(v)
+             for k, v in (spec.get("spans") or {}).items()}
+    return _normalised(spec.get("opens")), spans
+
+
 @lru_cache(maxsize=4)
 def day_words(config_dir: str) -> tuple[dict[str, int], dict[str, int], frozenset[str],
                                           frozenset[str], frozenset[str]]:
