@@ -170,6 +170,14 @@ def test_a_count_over_weeks_is_a_running_total_and_a_week_after_is_not() -> None
     # A cue that starts within the figure's clause may end past the words it starts in.
     assert first("رحّلت السلطات 2300 مهاجر إلى النيجر عبر بلدة أساماكا الحدودية منذ مطلع "
                  "مارس/آذار.")
+    # A week of which the figure is the toll, a day named before the span dating the
+    # protests to come (real France 24, 5 April 2018); not a week after an attack.
+    assert first("وتأتي المظاهرات المرتقبة الجمعة بعد أسبوع دام قتل خلاله 20 فلسطينيا برصاص "
+                 "الجيش الإسرائيلي.")
+    assert first("توعد ليبرمان برد قاس في مواجهة مظاهرات جديدة الجمعة، بعد أسبوع دموي قتل فيه "
+                 "الجيش الإسرائيلي 20 فلسطينيا.")
+    assert not first("وجاء الانفجار بعد أسبوع من وقوع تفجير في مركز لتسجيل الناخبين مما أدى "
+                     "إلى مقتل 60 شخصا.")
     # A week after one day's toll; a day the clause names is the figure's, not the span.
     assert not first("بعد أسبوع على مقتل 17 فلسطينياً برصاص الجيش يوم الجمعة الماضي، يستعد "
                      "المتظاهرون.")

@@ -192,16 +192,19 @@ def _series_cue(sentence: str, text: str, config: str, at: int = -1) -> tuple[st
         return t.tokens
     if _since_a_date(reach, config, len(words)):
         return (since_word(config) or "",)
-    # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named in the
-    # clause is the figure's, the span only the story's.
-    return None if _names_a_day(words, config) else _span_of_weeks(words, config)
+    # "بعد أسابيع من التظاهرات ... بلغت ذروتها الاثنين مع مقتل 60": a day named after the
+    # span is the figure's, the span only the story's. One named before it dates something
+    # else ("وتأتي المظاهرات المرتقبة الجمعة بعد أسبوع دام قتل خلاله 20").
+    span = _span_of_weeks(words, config)
+    return None if span is None or _names_a_day(words[span[0]:], config) else span[1]
 
 
-def _span_of_weeks(words: list[str], config_dir: str) -> tuple[str, ...] | None:
+def _span_of_weeks(words: list[str], config_dir: str
+                   ) -> tuple[int, tuple[str, ...]] | None:
     """"في غضون ستة أسابيع"، "بعد عشرة أيام من الاحتجاجات"، "بعد ستة أسابيع، شهدت خلالها":
     a count over a span of days or weeks that runs to now. After "بعد" the span must be of
     what it spans, or the clause say "during it" ("بعد أسبوع على مقتل 17" is a week after one
-    day's toll)."""
+    day's toll). With where the span opens."""
     spans = _span_counts(config_dir)
     for i, w in enumerate(words):
         if w not in spans["openers"]:
@@ -211,16 +214,18 @@ def _span_of_weeks(words: list[str], config_dir: str) -> tuple[str, ...] | None:
             k += 1  # "عشرة أيام"، "6 أسابيع"
         if k >= len(words) or words[k] not in spans["units"]:
             continue
-        if w not in spans["needs_of"] or words[k + 1:k + 2] == [spans["of"]] \
+        of = words[k + 1:k + 2] == [spans["of"]] and words[k] not in spans["needs_during"]
+        if w not in spans["needs_of"] or of \
                 or not spans["during"].isdisjoint(words[k + 1:k + 4]):
-            return (w, words[k])
+            return i, (w, words[k])
     return None
 
 
 @lru_cache(maxsize=4)
 def _span_counts(config_dir: str) -> dict[str, Any]:
     spans = _incidents(config_dir).get("span_counts") or {}
-    words = {k: _normalised(spans.get(k)) for k in ("openers", "needs_of", "units", "during")}
+    words = {k: _normalised(spans.get(k))
+             for k in ("openers", "needs_of", "units", "during", "needs_during")}
     return {**words, "of": normalize_term(str(spans.get("of") or ""))}
 
 
