@@ -665,3 +665,18 @@ def test_counts_over_spans_of_other_lengths_do_not_meet(redis_client: redis.Redi
     got = alerts(redis_client, "inc-spans", [day, two, again])
     assert not any("day" in (p, c) for p, c, _ in got)
     assert ("two", "again", "updates") in got
+
+
+def test_a_count_of_the_past_24_hours_holds_nothing_reported_before_them(
+        redis_client: redis.Redis) -> None:
+    # Real Sky News, 27 and 28 May 2018: a front's tally, then "in the past 24 hours" 28
+    # hours later: two days' counts. Within the window the earlier figure is its report.
+    title = "معارك الساحل الغربي في اليمن"
+    front = art("front", 0, title, "قتل 64 عنصرا من ميليشيات الحوثي في مواجهات مع المقاومة "
+                "في جبهات متفرقة في الساحل الغربي لليمن.")
+    window = ("فيما قتل 96 مسلحا من ميليشيات الحوثي في جبهة الساحل الغربي لليمن خلال الساعات "
+              "الأربع والعشرين الماضية.")
+    assert alerts(redis_client, "inc-window", [front, art("next", 28, title, window)]) == set()
+    assert {(p, c) for p, c, _ in alerts(redis_client, "inc-window-in",
+                                         [front, art("same", 10, title, window)])} \
+        == {("front", "same")}

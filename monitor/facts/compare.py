@@ -17,6 +17,7 @@ from monitor.facts.incident import (
     SENTENCE_OVERLAP,
     SERIES_DAYS,
     content_words,
+    counts_last_day,
     link,
     middle,
     one_day,
@@ -336,7 +337,7 @@ def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[s
         # "وفي حزيران العام الماضي، قتل اثنان" in today's crash story: a figure of another
         # time, however close its story, is not this incident's earlier report.
         return None
-    if _other_span(p, c) or _days_apart(p, c) or _spans_apart(p, c):
+    if _other_span(p, c) or _days_apart(p, c) or _spans_apart(p, c) or _before_window(p, c):
         return None
     tie = ties(p, c, wp, wc, fact_key)
     return tie.evidence() if tie is not None else None
@@ -387,6 +388,19 @@ def _spans_apart(p: ClaimRecord, c: ClaimRecord) -> bool:
     against "87 killed in two days"): two counts, whatever their stories share."""
     sp, sc = span_days(p), span_days(c)
     return sp is not None and sc is not None and sp != sc
+
+
+LAST_DAY_HOURS = 24
+
+
+def _before_window(p: ClaimRecord, c: ClaimRecord) -> bool:
+    """`c` counts the 24 hours up to its report and `p` was reported before them: what `p`
+    counted happened before `c`'s window (64 killed on 27 May against "96 in the past 24
+    hours" the next noon)."""
+    if c.published is None or p.published is None:
+        return False
+    return counts_last_day(c) \
+        and (when(c)[1] - when(p)[1]).total_seconds() > LAST_DAY_HOURS * 3600
 
 
 def firm(c: ClaimRecord) -> bool:

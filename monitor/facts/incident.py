@@ -261,6 +261,26 @@ def one_day(claim: Claim | ClaimRecord) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def _counts_last_day(sentence: str, text: str, config: str, at: int = -1) -> bool:
+    around = around_figure(sentence, text, at)
+    if around is None:
+        return False
+    words = [*around[0], "#", *around[1]]  # the window may close the clause
+    past = _words(config, "past_window")
+    for i in range(len(words)):
+        t = _one_day(config).match(words, i)
+        if t is not None and not past.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
+            return True
+    return False
+
+
+def counts_last_day(claim: Claim | ClaimRecord) -> bool:
+    """The figure counts the 24 hours up to its report ("خلال الساعات الـ24 الماضية")."""
+    return _counts_last_day(claim.sentence, claim.text, current_config_dir(),
+                            claim.figure_at())
+
+
+@lru_cache(maxsize=65536)
 def _span_days(sentence: str, text: str, config: str, at: int = -1) -> int | None:
     around = around_figure(sentence, text, at)
     if around is None:
