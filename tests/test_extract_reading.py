@@ -142,6 +142,16 @@ def test_an_unlisted_town_is_filed_under_the_province_named_with_it() -> None:
     assert c.location == "sd.north_kordofan.el_obeid"
 
 
+def test_an_unlisted_place_past_another_figure_is_that_figures() -> None:
+    # Real Sky News, 3 May 2018: the state after "و31" is the 31's; the 46 of Uttar
+    # Pradesh (no gazetteer entry, no town noun) is India's, not Rajasthan's.
+    got = {c.low: c for c in claims(
+        "ضربت عواصف رملية الهند. وتم تأكيد مقتل 46 شخصا في أوتار براديش في الشمال، و31 في "
+        "ولاية راجستان الصحراوية غربا.") if c.fact_key}
+    assert got[31].location == "~راجستان"
+    assert got[46].location != "~راجستان"
+
+
 def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:
     got = {c.low: c for c in claims(
         "قتل 25 شخصا في تفجيرين انتحاريين في كابل. وقالت الشرطة إن بين القتلى أيضا 9 "

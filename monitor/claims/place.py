@@ -103,9 +103,21 @@ def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
     at, names = _unlisted_towns(doc)
     best = None
     for n in range(bisect_left(at, a), bisect_left(at, b - 1)):
+        if _another_figures(doc, near, at[n]):
+            continue
         if best is None or abs(at[n] - near) < abs(at[best] - near):
             best = n
     return f"~{names[best]}" if best is not None else None
+
+
+def _another_figures(doc: Doc, near: int, k: int) -> bool:
+    """The place at `k` lies past a clause break and a figure written in digits after the
+    figure at `near`: "مقتل 46 شخصا في أوتار براديش، و31 في ولاية راجستان" files the 31
+    under Rajasthan, not the 46."""
+    if k <= near or doc.breaks_between(near, k) == 0:
+        return False
+    words = doc.words
+    return any(words[j][:1].isdigit() or words[j][1:2].isdigit() for j in range(near + 1, k))
 
 
 def _town_in(doc: Doc, province: str, unlisted: str) -> str:
@@ -277,8 +289,9 @@ def _location(doc: Doc, m: Mention, event: str | None) -> tuple[str | None, bool
     if named:
         # "هجوم على بلدة دارغول" in the title, "في دارغول" in the text: the article has
         # told us دارغول is a town.
-        near = [(abs(k - m.first), w) for k in range(a, b) if (w := doc.words[k]) in named
-                or (w[:1] in _PLACE_PREPOSITIONS and w[1:] in named)]
+        near = [(abs(k - m.first), w) for k in range(a, b) if ((w := doc.words[k]) in named
+                or (w[:1] in _PLACE_PREPOSITIONS and w[1:] in named))
+                and not _another_figures(doc, m.first, k)]
         if near:
             w = min(near)[1]
             return f"~{w if w in named else w[1:]}", True
