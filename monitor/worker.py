@@ -79,9 +79,13 @@ def preload() -> None:
     them instead of paying ~70 ms per job to load them again."""
     import workers.jobs  # noqa: F401
     from monitor.claims.lexicon import default_lexicon
-    from monitor.facts import story
+    from monitor.claims.vet import load_counted
+    from monitor.facts import incident, story
+    from monitor.settings import get_settings
 
     default_lexicon()
+    load_counted(str(get_settings().config_dir))
+    incident.preload()
     story.preload()
 
 

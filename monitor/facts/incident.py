@@ -113,11 +113,20 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
     return False
 
 
+# The settings object last asked and its config dir as text: asked for each claim of each
+# pair a settle compares (180,000 times in a month's replay), it is the same object.
+_CONFIG_DIR: tuple[object, str] | None = None
+
+
 def current_config_dir() -> str:
     """The config dir of the running settings: where incidents.yaml and confidence.yaml are."""
+    global _CONFIG_DIR
     from monitor.settings import get_settings
 
-    return str(get_settings().config_dir)
+    settings = get_settings()
+    if _CONFIG_DIR is None or _CONFIG_DIR[0] is not settings:
+        _CONFIG_DIR = (settings, str(settings.config_dir))
+    return _CONFIG_DIR[1]
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -383,10 +392,14 @@ def as_series(claim: Claim) -> Claim:
 _WORD_RE = re.compile(r"\w+")
 
 
+# A word of three letters or more with no digit in it, whole: "2018" and "ال24" are no
+# wording of a sentence.
+_CONTENT_WORD = re.compile(r"(?<!\w)(?:(?!\d)\w){3,}(?!\w)")
+
+
 @lru_cache(maxsize=8192)  # a claim's sentence is read again at each settle of its window
 def content_words(sentence: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD_RE.findall(normalize_term(sentence))
-                     if len(w) > 2 and not any(ch.isdigit() for ch in w))
+    return frozenset(_CONTENT_WORD.findall(normalize(sentence).text))
 
 
 def overlap(wa: frozenset[str], wb: frozenset[str]) -> float:
@@ -608,6 +621,24 @@ def features(previous: dict[str, Any], current: dict[str, Any],
         "close": float(bool(va and vb) and ratio < math.log(CLOSE_RATIO)),
         "lower_later": float(va is not None and vb is not None and vb < va),
     }
+
+
+def preload() -> None:
+    """Read incidents.yaml and confidence.yaml, and index their words, before a worker
+    forks: a horse runs one job of 64 articles, and parsing them again in each cost more
+    than linking that job's claims."""
+    config = current_config_dir()
+    _series_cues(config)
+    since_word(config)
+    _span_counts(config)
+    _multi_day(config)
+    day_words(config)
+    _day_names(config)
+    _one_day(config)
+    for name in ("span_start_words", "compared_since", "bound_after", "front_words",
+                 "past_window"):
+        _words(config, name)
+    _weights(config)
 
 
 @lru_cache(maxsize=4)

@@ -30,7 +30,6 @@ _WORD = re.compile(r"[\u0621-\u064a]{3,}")
 _PROCLITIC = re.compile(r"^(?:[وف]?(?:بال|كال|لل|ال)|[وف](?=[\u0621-\u064a]{4}))")
 
 
-@lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
     """Normalised Arabic word -> frequency per word of text (the largest of its spellings)."""
     import wordfreq
@@ -46,29 +45,51 @@ def _frequencies() -> dict[str, float]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _idfs() -> dict[str, float]:
+    """Each listed word's IDF, worked out once (the frequencies are not kept): a month's
+    vectors look up half a million words."""
+    return {w: -math.log10(f) for w, f in _frequencies().items()}
+
+
 def preload() -> None:
     """Load the frequencies before a worker forks, so no job pays for them."""
-    _frequencies()
+    _idfs()
 
 
 def idf(word: str) -> float:
-    f = _frequencies().get(word)
-    return _MAX_IDF if f is None else -math.log10(f)
+    return _idfs().get(word, _MAX_IDF)
+
+
+# Words recur across a month's reports: each one's stem is cut once (bounded, cleared when
+# full).
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 200_000
 
 
 def _stem(word: str) -> str:
-    return _PROCLITIC.sub("", word, count=1) or word
+    term = _STEMS.get(word)
+    if term is None:
+        if len(_STEMS) >= _STEMS_MAX:
+            _STEMS.clear()
+        term = _STEMS[word] = _PROCLITIC.sub("", word, count=1) or word
+    return term
+
+
+# A word this common (IDF at most this) is in every text: في، من، الذي say nothing of a story.
+_COMMON_IDF = 2.5
 
 
 def vector_of(title: str | None, text: str) -> dict[str, float]:
     """The TOP_TERMS heaviest terms of a report, TF-IDF weighted, unit length."""
     weights: dict[str, float] = {}
+    idf_of, stem = _idfs().get, _stem
     for part, factor in ((title or "", TITLE_WEIGHT), (text, 1)):
         for word in _WORD.findall(normalize(part).text):
-            w = idf(word)
-            if w <= 2.5:  # في، من، الذي…: words every text has say nothing of its story
+            w = idf_of(word, _MAX_IDF)
+            if w <= _COMMON_IDF:
                 continue
-            term = _stem(word)
+            term = stem(word)
             weights[term] = weights.get(term, 0.0) + factor * w
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
