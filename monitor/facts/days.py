@@ -50,19 +50,18 @@ def _day_in_clause(words: list[str], at: int, start: int, config: str
     weekdays, relative, past_after, opens, shifts = day_words(config)
     said = default_lexicon().attribution_verbs
     found: list[tuple[int, tuple[str, int, bool]]] = []
-    # Each word read once: whether it opens a span, whether a reporting verb starts there.
-    opening = [bool(opens.intersection(strip_clitics(w))) for w in words]
-    saying = [said.match(words, j) is not None for j in range(len(words))]
     for k in range(start, len(words)):
-        if any(opening[max(start, k - 2):k]):
+        # The day word first: most clauses have none, and the tests below read around it.
+        day = _day_word(words, k, weekdays, relative, past_after)
+        if day is None:
+            continue
+        if any(opens.intersection(strip_clitics(w)) for w in words[max(start, k - 2):k]):
             continue  # "منذ الاثنين"، "حتى صباح الثلاثاء": a span's ends, not the count's day
-        if any(saying[max(0, k - _SAID_WORDS):k]):
+        if any(said.match(words, j) is not None for j in range(max(0, k - _SAID_WORDS), k)):
             continue  # "أعلنت السلطات الكوبية السبت": the day of the statement, not the count
         if shifts.intersection(words[min(k, at) + 1:max(k, at)]):
             continue  # "اليوم الثلاثاء … غداة حمام دم … 59": the count is of the day before
-        day = _day_word(words, k, weekdays, relative, past_after)
-        if day is not None:
-            found.append((abs(k - at), day))
+        found.append((abs(k - at), day))
     return min(found)[1] if found else None
 
 

@@ -54,15 +54,19 @@ if ARGV[3] ~= '' then latest = redis.call('HGET', KEYS[2], ARGV[3]) end
 local series = redis.call('ZCARD', KEYS[3])
 local top = redis.call('ZREVRANGEBYLEX', KEYS[4], '+', '-', 'LIMIT', 0, tonumber(ARGV[4]))
 local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
-local ids, stamps = {}, {}
+local near, far = {}, {}
+local lo, hi = tonumber(ARGV[5]), tonumber(ARGV[6])
 for i = 1, #found, 2 do
-  ids[#ids + 1] = found[i]
-  stamps[#stamps + 1] = found[i + 1]
+  local at = tonumber(found[i + 1])
+  if at >= lo and at <= hi then near[#near + 1] = found[i] else far[#far + 1] = found[i] end
 end
 local claims = {}
-if #ids > 0 then claims = redis.call('HMGET', KEYS[2], unpack(ids)) end
-return {latest, series, top, stamps, claims}
+if #near > 0 then claims = redis.call('HMGET', KEYS[2], unpack(near)) end
+return {latest, series, top, claims, far}
 """
+# The script brings the stored claims within one window of the new claim and only the ids
+# of those within two: the latest claim in time order, as reports mostly arrive, meets only
+# the first (half of what two windows hold); another reads the rest in a second call.
 # How many standing members the read above brings: a claim withdraws at most this many
 # less one from standing without a second read (one, nearly always).
 _STANDING_READ = 4
@@ -217,23 +221,24 @@ class FactStore:
         # The claims `rec` can change lie within one window, and what they are decided
         # against within one window of them: two in all, one when nothing after `rec` can
         # change.
-        span = _window_span(2)
+        span, near = _window_span(2), _window_span(1)
         stamp = _stamp(rec)
-        raw_latest, series, top, stamps, raw = pipe.eval(
+        raw_latest, series, top, raw, far = pipe.eval(
             _AROUND_LUA, 4, tkey, ckey, skey, stkey, stamp - span, stamp + span,
-            fact.latest_claim or "", _STANDING_READ)
-        latest = _claim(raw_latest) if raw_latest else None
+            fact.latest_claim or "", _STANDING_READ, stamp - near, stamp + near)
+        latest = _parsed(raw_latest) if raw_latest else None  # read, never written
         last = latest is None or order(rec) > order(latest)
         standing = [m.decode() for m in top]
         if rec.series or (not last and series):
             raws = pipe.hvals(ckey)
         else:
             # The latest claim changes only itself: what it meets lies within one window.
-            reach = _window_span(1 if last else 2)
-            raws = [v for v, at in zip(raw, stamps, strict=True)
-                    if v and abs(float(at) - stamp) <= reach]
+            raws = [v for v in raw if v]
+            if not last and far:
+                raws += [v for v in pipe.hmget(ckey, far) if v]
         keep = _settled_with(rec, name, last, standing)
-        window = [_claim(v) for v in raws if keep(v)]
+        # Read-only: a settle decides them, `_apply_settled` copies what it changes.
+        window = [_parsed(v) for v in raws if keep(v)]
         held = {c.claim_id: c for c in window}
         if latest is not None:
             held.setdefault(latest.claim_id, latest)
@@ -350,17 +355,20 @@ def _apply_settled(settled: list[Settled], stored: list[ClaimRecord]
                  if c.verdict in ALERTING and c.compared_with}
     changed: list[ClaimRecord] = []
     raised: list[Raised] = []
+    new_pairs: set[tuple[str | None, str]] = set()
     for s in settled:
         c, d = s.claim, s.decision
-        c.verdict, c.reason, c.evidence = d.verdict, d.reason, d.evidence
-        c.compared_with = d.compared_with.claim_id if d.compared_with else None
-        if before.get(c.claim_id) != (c.verdict, c.compared_with):
+        compared = d.compared_with.claim_id if d.compared_with else None
+        if before.get(c.claim_id) != (d.verdict, compared):
+            # Written on a copy: a window's claims are the decoded stored ones, shared by
+            # every settle of the process (`_parsed`); only a changed one is written back.
+            c = c.model_copy(update={"verdict": d.verdict, "reason": d.reason,
+                                     "evidence": d.evidence, "compared_with": compared})
             changed.append(c)
-        if c.verdict in ALERTING and d.compared_with \
-                and (c.compared_with, c.claim_id) not in old_pairs:
-            raised.append(Raised(d.compared_with, c, d.reason))
-    new_pairs = {(s.claim.compared_with, s.claim.claim_id) for s in settled
-                 if s.claim.verdict in ALERTING and s.claim.compared_with}
+        if d.verdict in ALERTING and compared:
+            new_pairs.add((compared, c.claim_id))
+            if (compared, c.claim_id) not in old_pairs:
+                raised.append(Raised(d.compared_with, c, d.reason))
     return changed, raised, sorted((p, c) for p, c in old_pairs - new_pairs if p)
 
 
