@@ -150,6 +150,16 @@ def test_an_unlisted_place_past_another_figure_is_that_figures() -> None:
         "ولاية راجستان الصحراوية غربا.") if c.fact_key}
     assert got[31].location == "~راجستان"
     assert got[46].location != "~راجستان"
+    # A place after the last of several figures is all of theirs (real Al Arabiya, 3 May
+    # and 7 April 2018).
+    got = {c.low: c for c in claims(
+        "وذكرت وكالة أنباء برس ترست أون إنديا أن 27 شخصا قتلوا، وأصيب 100 آخرون في ولاية "
+        "راجستان غربي البلاد.") if c.fact_key}
+    assert got[27].location == got[100].location == "~راجستان"
+    got = {c.low: c for c in claims(
+        "قتل 4 أشخاص، السبت، وأصيب 30 شخصاً آخرين عندما صدمت سيارة حشداً من المارة وسط "
+        "مدينة مونستر الألمانية، بحسب الشرطة.") if c.fact_key}
+    assert got[4].location == got[30].location
 
 
 def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:

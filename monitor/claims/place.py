@@ -6,10 +6,12 @@ from bisect import bisect_left
 
 from monitor.claims.counted import count_head
 from monitor.claims.doc import TOWN_NOUNS, Doc, Mention, sentence_range
+from monitor.claims.numbers import word_number
 from monitor.claims.words import clitics, optional, word, word_set
 
 # The words of config/lexicon/place.yaml.
 _LOCATIVE = word_set("place", "locative")
+_OWN_PLACE = frozenset(optional("place", "own_place", ()))
 _TO, _FROM, _BACKED = word("place", "to"), word("place", "from"), word("place", "backed")
 _AGENCY, _OF_NEWS = word("place", "agency"), word("place", "of_news")
 _NOT_NAMES = word_set("place", "not_names")
@@ -111,13 +113,31 @@ def _unlisted_place(doc: Doc, a: int, b: int, near: int) -> str | None:
 
 
 def _another_figures(doc: Doc, near: int, k: int) -> bool:
-    """The place at `k` lies past a clause break and a figure written in digits after the
-    figure at `near`: "مقتل 46 شخصا في أوتار براديش، و31 في ولاية راجستان" files the 31
-    under Rajasthan, not the 46."""
+    """The place at `k` is another figure's: past a clause break there stands a figure in
+    digits (not a year), and the figure at `near` has a place of its own before it ("مقتل
+    46 شخصا في أوتار براديش، و31 في ولاية راجستان" files the 31 under Rajasthan, not the
+    46). A place after the last of several figures is all of theirs ("قتل 4 أشخاص، السبت،
+    وأصيب 30 ... وسط مدينة مونستر"، "27 شخصا قتلوا، وأصيب 100 آخرون في ولاية راجستان")."""
     if k <= near or doc.breaks_between(near, k) == 0:
         return False
     words = doc.words
-    return any(words[j][:1].isdigit() or words[j][1:2].isdigit() for j in range(near + 1, k))
+    clause_end = doc.clause_at[bisect_left(doc.clause_at, near + 1)] \
+        if bisect_left(doc.clause_at, near + 1) < len(doc.clause_at) else k
+    for j in range(near + 1, k):
+        w = words[j]
+        if (w[:1].isdigit() or w[1:2].isdigit()) and not is_year_like_word(w):
+            return any(words[i] in _OWN_PLACE and not _is_number(words[i + 1])
+                       for i in range(near + 1, min(j, clause_end) - 1))
+    return False
+
+
+def is_year_like_word(w: str) -> bool:
+    digits = "".join(ch for ch in w if ch.isdigit())
+    return len(digits) == 4 and 1900 <= int(digits) <= 2100
+
+
+def _is_number(w: str) -> bool:
+    return w[:1].isdigit() or word_number(w) is not None
 
 
 def _town_in(doc: Doc, province: str, unlisted: str) -> str:
