@@ -80,12 +80,13 @@ def preload() -> None:
     import workers.jobs  # noqa: F401
     from monitor.claims.lexicon import default_lexicon
     from monitor.claims.vet import load_counted
-    from monitor.facts import incident, story
+    from monitor.facts import confidence, incident, story
     from monitor.settings import get_settings
 
     default_lexicon()
     load_counted(str(get_settings().config_dir))
     incident.preload()
+    confidence.preload()
     story.preload()
 
 

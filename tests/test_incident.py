@@ -397,7 +397,7 @@ def test_within_one_article_only_two_named_sources_meet(redis_client: redis.Redi
 
 def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
     from monitor.alerts.routes import Route
-    from monitor.facts.incident import confidence
+    from monitor.facts.confidence import confidence
     from monitor.models import Alert
 
     near = {"fact_key": "killed:person:sy.daraa:total", "event": "killed", "unit": "person",
@@ -416,7 +416,7 @@ def test_confidence_is_learned_and_routes_hold_back_the_unsure() -> None:
 
 
 def test_confidence_reads_what_the_figures_count_and_which_way_they_move() -> None:
-    from monitor.facts.incident import features
+    from monitor.facts.confidence import features
 
     def claim(text: str, value: float, sentence: str) -> dict[str, object]:
         return {"fact_key": "killed:person:af.ghazni:total", "event": "killed", "unit": "person",

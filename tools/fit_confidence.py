@@ -2,7 +2,7 @@
 
     python tools/fit_confidence.py [--judged FILE] [--out config/confidence.yaml]
 
-A logistic regression (scikit-learn) over the identity features of monitor/facts/incident.py
+A logistic regression (scikit-learn) over the identity features of monitor/facts/confidence.py
 (`features`), learned only from judged alerts whose later report lies outside the sealed
 weeks; the sealed weeks are reported by `newsmon eval --real`, never fitted. Prints what
 the fit would give on a week it did not learn from: each dev week is predicted by a model
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from monitor.facts.incident import FEATURES  # noqa: E402
+from monitor.facts.confidence import FEATURES  # noqa: E402
 
 
 def _week(row: dict) -> int:
@@ -61,7 +61,7 @@ def main() -> int:
         print(f"  threshold {t}: {sel.sum()} of {len(y)} kept, "
               f"precision {prec:.3f}, useful kept {y[sel].sum()} of {y.sum()}")
     model.fit(x, y)
-    lines = ["# Alert confidence: a logistic model over monitor/facts/incident.py `features`,",
+    lines = ["# Alert confidence: a logistic model over monitor/facts/confidence.py `features`,",
              f"# fitted by tools/fit_confidence.py on {len(dev)} judged dev alerts "
              f"({int(y.sum())} useful) of tests/realnews/judged.jsonl. Sealed weeks not used.",
              f"intercept: {model.intercept_[0]:.4f}", "weights:"]

@@ -13,7 +13,7 @@ worthless.
     python tools/replay_dev.py NAME --refeature
 
 also rewrites the `features` of every judged row that this replay raises with what
-`incident.features` computes of the alert today (the rows it no longer raises keep
+`confidence.features` computes of the alert today (the rows it no longer raises keep
 theirs), so that tools/fit_confidence.py learns from what the code computes today.
 """
 
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NEWSMON_LOG_LEVEL", "warning")  # a line per verdict drowns the scores
 
 from monitor import realnews  # noqa: E402
-from monitor.facts.incident import features  # noqa: E402
+from monitor.facts.confidence import features  # noqa: E402
 
 HERE = ROOT / "tests" / "realnews"
 CORPUS = ROOT.parent / "shared" / "corpora" / "realnews"

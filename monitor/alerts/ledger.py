@@ -8,7 +8,7 @@ from typing import Any
 
 import redis
 
-from monitor.facts.incident import confidence
+from monitor.facts.confidence import confidence
 from monitor.facts.store import Raised
 from monitor.keys import Keys
 from monitor.models import Alert, ClaimRecord, Fact

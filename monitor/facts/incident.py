@@ -12,7 +12,6 @@ and months, and never a figure of one incident.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -361,7 +360,7 @@ def _normalised(words: list[Any] | None) -> frozenset[str]:
 STATE_EVENTS = frozenset({"held", "transferred", "displaced", "deployed", "funding"})
 
 
-def _place(fact_key: str | None) -> str:
+def place_of(fact_key: str | None) -> str:
     parts = (fact_key or "").split(":")
     return parts[2] if len(parts) > 3 else "_"
 
@@ -373,13 +372,13 @@ def is_local(place: str) -> bool:
 
 def running_count(claim: Claim) -> bool:
     """A count of a state under a local key: one count, settled over its whole history."""
-    return claim.event in STATE_EVENTS and is_local(_place(claim.fact_key))
+    return claim.event in STATE_EVENTS and is_local(place_of(claim.fact_key))
 
 
 def settles_whole(fact_key: str, event: str | None) -> bool:
     """Whether a fact's history settles whole (a local running count) or a claim meets only
     linked reports (an incident, or the points of a series)."""
-    return event in STATE_EVENTS and is_local(_place(fact_key))
+    return event in STATE_EVENTS and is_local(place_of(fact_key))
 
 
 def as_series(claim: Claim) -> Claim:
@@ -437,7 +436,7 @@ class Link:
 
 def weak_figure(c: ClaimRecord) -> bool:
     """A word estimate, a sum of parts, or a figure the text gives no place for."""
-    return c.vague or c.derived is not None or _place(c.fact_key) == "_"
+    return c.vague or c.derived is not None or place_of(c.fact_key) == "_"
 
 
 def towns_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
@@ -491,7 +490,7 @@ def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
     words_a = wa if wa is not None else content_words(a.sentence)
     words_b = wb if wb is not None else content_words(b.sentence)
     key = fact_key or a.fact_key
-    local = (is_local(_place(key)) and _gap_days(a, b) <= LOCAL_DAYS
+    local = (is_local(place_of(key)) and _gap_days(a, b) <= LOCAL_DAYS
              and not towns_apart(a, b)) or (_of_a_thing(key) and _same_day(a, b))
     return Link(story, overlap(words_a, words_b), same, local)
 
@@ -547,15 +546,6 @@ def incidents(claims: list[ClaimRecord]) -> list[list[ClaimRecord]]:
     return sorted(out, key=lambda g: key(g[0]))
 
 
-TOLL = frozenset({"killed", "injured", "missing"})
-FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "series",
-            "log_gap_hours", "weak_figure", "toll", "state", "money", "named_sources",
-            "log_ratio", "subgroup", "update", "same_noun", "close", "lower_later")
-# Two figures within this ratio are one figure written two ways more often than a dispute
-# (a round 700 beside 719): what the `close` feature marks.
-CLOSE_RATIO = 1.15
-
-
 def middle(low: float | None, high: float | None) -> float | None:
     """The middle of a figure's range, or its one bound (what two figures are compared by
     for how far apart they are)."""
@@ -564,69 +554,10 @@ def middle(low: float | None, high: float | None) -> float | None:
     return float(low) if low is not None else (float(high) if high is not None else None)
 
 
-def _value(c: dict[str, Any]) -> float | None:
-    return middle(c.get("low"), c.get("high"))
-
-
-def _named(c: dict[str, Any]) -> bool:
-    return bool(c.get("attributed_to")) and c.get("attributed_to") != c.get("outlet")
-
-
-def _noun_after(c: dict[str, Any]) -> frozenset[str]:
-    """The word written right after the figure («قتيلا», «مسلحين», «شرطيا»), in its forms
-    without clitics: two figures counting one thing mostly name it alike."""
-    sentence, text = str(c.get("sentence") or ""), str(c.get("text") or "")
-    i = c.get("in_sentence")
-    if not isinstance(i, int) or sentence[i:i + len(text)] != text:
-        i = sentence.find(text) if text else -1
-    if i < 0:
-        return frozenset()
-    after = _WORD_RE.findall(normalize_term(sentence[i + len(text):]))
-    return frozenset(strip_clitics(after[0])) if after else frozenset()
-
-
-def features(previous: dict[str, Any], current: dict[str, Any],
-             evidence: dict[str, float | bool] | None, kind: str) -> dict[str, float]:
-    """What the confidence of an alert is learned from: the link's evidence and what the two
-    figures are (config/confidence.yaml holds the weights, tools/fit_confidence.py fits them
-    on the judged dev alerts)."""
-    ev = evidence or {}
-    va, vb = _value(previous), _value(current)
-    ratio = abs(math.log(max(va, 1e-9) / max(vb, 1e-9))) if va and vb else 0.0
-    gap = 0.0
-    if previous.get("published") and current.get("published"):
-        pa, pb = (datetime.fromisoformat(str(x)) for x in (previous["published"],
-                                                            current["published"]))
-        pa, pb = (p if p.tzinfo else p.replace(tzinfo=UTC) for p in (pa, pb))
-        gap = abs((pb - pa).total_seconds()) / 3600
-    event = current.get("event")
-    return {
-        "story_similarity": float(ev.get("story_similarity", 0.0)),
-        "sentence_overlap": float(ev.get("sentence_overlap", 0.0)),
-        "same_article": float(bool(ev.get("same_article"))),
-        "local": float(bool(ev.get("local")) or is_local(_place(current.get("fact_key")))),
-        "series": float(bool(ev.get("series")) or bool(current.get("series"))),
-        "log_gap_hours": math.log1p(gap),
-        "weak_figure": float(any(c.get("vague") or c.get("derived")
-                                 for c in (previous, current))
-                             or _place(current.get("fact_key")) == "_"),
-        "toll": float(event in TOLL),
-        "state": float(event in STATE_EVENTS),
-        "money": float(str(current.get("unit")) not in ("person", "count", "tonne")),
-        "named_sources": float(_named(previous) and _named(current)),
-        "log_ratio": ratio,
-        "subgroup": float("." in str(current.get("entity") or "")),
-        "update": float(kind == "update"),
-        "same_noun": float(bool(_noun_after(previous) & _noun_after(current))),
-        "close": float(bool(va and vb) and ratio < math.log(CLOSE_RATIO)),
-        "lower_later": float(va is not None and vb is not None and vb < va),
-    }
-
-
 def preload() -> None:
-    """Read incidents.yaml and confidence.yaml, and index their words, before a worker
-    forks: a horse runs one job of 64 articles, and parsing them again in each cost more
-    than linking that job's claims."""
+    """Read incidents.yaml and index its words before a worker forks: a horse runs one job
+    of 64 articles, and parsing it again in each cost more than linking that job's
+    claims."""
     config = current_config_dir()
     _series_cues(config)
     since_word(config)
@@ -638,26 +569,3 @@ def preload() -> None:
     for name in ("span_start_words", "compared_since", "bound_after", "front_words",
                  "past_window"):
         _words(config, name)
-    _weights(config)
-
-
-@lru_cache(maxsize=4)
-def _weights(config_dir: str) -> tuple[float, dict[str, float]]:
-    path = Path(config_dir) / "confidence.yaml"
-    if not path.exists():
-        return 0.0, {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return float(data.get("intercept", 0.0)), {k: float(v) for k, v in
-                                               (data.get("weights") or {}).items()}
-
-
-def confidence(previous: dict[str, Any], current: dict[str, Any],
-               evidence: dict[str, float | bool] | None, kind: str) -> float:
-    """The probability that the alert is worth sending, by a logistic model learned from the
-    judged alerts of the dev weeks (config/confidence.yaml); 1.0 without a model."""
-    intercept, weights = _weights(current_config_dir())
-    if not weights:
-        return 1.0
-    x = features(previous, current, evidence, kind)
-    z = intercept + sum(weights.get(k, 0.0) * v for k, v in x.items())
-    return round(1 / (1 + math.exp(-z)), 3)
