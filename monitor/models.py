@@ -52,6 +52,14 @@ class Article(BaseModel):
         return (p.astimezone(UTC) if p.tzinfo else p).date()
 
 
+def figure_offset(sentence: str, text: str, at: int | None = None) -> int:
+    """Where `text` stands in `sentence`: at `at` when it is there (`Claim.in_sentence`),
+    else where the sentence first writes it; -1 when it is nowhere."""
+    if at is not None and at >= 0 and sentence[at:at + len(text)] == text:
+        return at
+    return sentence.find(text) if text else -1
+
+
 class Claim(BaseModel):
     """One figure an article reports, with what it counts and who said it (DESIGN.md contract)."""
 
@@ -86,10 +94,7 @@ class Claim(BaseModel):
 
     def figure_at(self) -> int:
         """The figure's offset in `sentence` (-1 when the sentence lacks it)."""
-        i = self.in_sentence
-        if i is not None and self.sentence[i:i + len(self.text)] == self.text:
-            return i
-        return self.sentence.find(self.text)
+        return figure_offset(self.sentence, self.text, self.in_sentence)
 
     @property
     def id(self) -> str:

@@ -6,7 +6,9 @@ from bisect import bisect_left
 
 from monitor.claims.counted import count_head
 from monitor.claims.doc import TOWN_NOUNS, Doc, Mention, sentence_range
+from monitor.claims.mentions import is_year_like
 from monitor.claims.numbers import word_number
+from monitor.claims.tokens import is_digit_word
 from monitor.claims.words import clitics, optional, word, word_set
 
 # The words of config/lexicon/place.yaml.
@@ -121,23 +123,22 @@ def _another_figures(doc: Doc, near: int, k: int) -> bool:
     if k <= near or doc.breaks_between(near, k) == 0:
         return False
     words = doc.words
-    clause_end = doc.clause_at[bisect_left(doc.clause_at, near + 1)] \
-        if bisect_left(doc.clause_at, near + 1) < len(doc.clause_at) else k
+    nxt = bisect_left(doc.clause_at, near + 1)
+    clause_end = doc.clause_at[nxt] if nxt < len(doc.clause_at) else k
     for j in range(near + 1, k):
-        w = words[j]
-        if (w[:1].isdigit() or w[1:2].isdigit()) and not is_year_like_word(w):
-            return any(words[i] in _OWN_PLACE and not _is_number(words[i + 1])
+        if _figure_in_digits(words[j]):
+            return any(words[i] in _OWN_PLACE and not is_digit_word(words[i + 1])
+                       and word_number(words[i + 1]) is None
                        for i in range(near + 1, min(j, clause_end) - 1))
     return False
 
 
-def is_year_like_word(w: str) -> bool:
+def _figure_in_digits(w: str) -> bool:
+    """A figure written in digits, «و» glued on or not ("و31"), that is not a year."""
+    if not (is_digit_word(w) or (len(w) > 1 and is_digit_word(w[1:]))):
+        return False
     digits = "".join(ch for ch in w if ch.isdigit())
-    return len(digits) == 4 and 1900 <= int(digits) <= 2100
-
-
-def _is_number(w: str) -> bool:
-    return w[:1].isdigit() or word_number(w) is not None
+    return not (len(digits) == 4 and is_year_like(float(digits)))
 
 
 def _town_in(doc: Doc, province: str, unlisted: str) -> str:

@@ -26,6 +26,7 @@ from monitor.facts.incident import (
     middle,
     place_of,
 )
+from monitor.models import figure_offset
 
 _WORD_RE = re.compile(r"\w+")
 
@@ -50,9 +51,8 @@ def _noun_after(c: dict[str, Any]) -> frozenset[str]:
     """The word written right after the figure («قتيلا», «مسلحين», «شرطيا»), in its forms
     without clitics: two figures counting one thing mostly name it alike."""
     sentence, text = str(c.get("sentence") or ""), str(c.get("text") or "")
-    i = c.get("in_sentence")
-    if not isinstance(i, int) or sentence[i:i + len(text)] != text:
-        i = sentence.find(text) if text else -1
+    at = c.get("in_sentence")
+    i = figure_offset(sentence, text, at if isinstance(at, int) else None)
     if i < 0:
         return frozenset()
     after = _WORD_RE.findall(normalize_term(sentence[i + len(text):]))

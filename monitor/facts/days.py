@@ -17,6 +17,7 @@ from monitor.facts.incident import (
     around_figure,
     current_config_dir,
     day_words,
+    figure_clause,
     since_word,
     utc_day,
 )
@@ -142,12 +143,10 @@ def series_start(claim: ClaimRecord) -> Start | None:
 @lru_cache(maxsize=65536)
 def _start(sentence: str, text: str, config: str, published: date, at: int = -1
            ) -> Start | None:
-    around = around_figure(sentence, text, at)
+    words = figure_clause(sentence, text, at)
     since = since_word(config)
-    if around is None or since is None:
+    if words is None or since is None:
         return None
-    before, after, _, _ = around
-    words = [*before, "#", *after]
     weekdays, _, past_after, _, _ = day_words(config)
     months = default_lexicon().months
     for i, w in enumerate(words):

@@ -25,7 +25,7 @@ from monitor.claims.lexicon import TermSet, default_lexicon, strip_clitics, term
 from monitor.claims.normalize import normalize, normalize_term
 from monitor.claims.numbers import word_number
 from monitor.facts.story import cosine
-from monitor.models import Claim, ClaimRecord
+from monitor.models import Claim, ClaimRecord, figure_offset
 
 # How far back a point of a series reaches (three years: the seed's transfers run from
 # September 2024 to February 2026): its earlier points, and earlier figures of its
@@ -140,8 +140,7 @@ def around_figure(sentence: str, text: str, at: int = -1
     `_SUPERLATIVE_BEFORE`) words before the first of those before it; None when the
     sentence lacks the figure. The figure stands at `at` (`Claim.figure_at`), else where
     the sentence first writes it."""
-    if at < 0 or sentence[at:at + len(text)] != text:
-        at = sentence.find(text)
+    at = figure_offset(sentence, text, at)
     if at < 0:
         return None
     before = _TOKEN.findall(normalize(sentence[:at]).text)
@@ -160,6 +159,13 @@ def _figure_words(sentence: str, text: str, at: int = -1) -> list[str] | None:
         return None
     before, after, _, _ = around
     return [*before, "#", *after[:CUE_AFTER]]
+
+
+def figure_clause(sentence: str, text: str, at: int = -1) -> list[str] | None:
+    """The words before the figure (`around_figure`), "#" for it, and the whole of its
+    clause after it: where a span or a start that may close a long clause is read."""
+    around = around_figure(sentence, text, at)
+    return None if around is None else [*around[0], "#", *around[1]]
 
 
 @lru_cache(maxsize=65536)  # asked of a claim when stored and at each settle it meets
@@ -270,13 +276,12 @@ def one_day(claim: Claim | ClaimRecord) -> bool:
 
 @lru_cache(maxsize=65536)
 def _counts_last_day(sentence: str, text: str, config: str, at: int = -1) -> bool:
-    around = around_figure(sentence, text, at)
-    if around is None:
+    words = figure_clause(sentence, text, at)  # the window may close the clause
+    if words is None:
         return False
-    words = [*around[0], "#", *around[1]]  # the window may close the clause
-    past = _words(config, "past_window")
+    past, days = _words(config, "past_window"), _one_day(config)
     for i in range(len(words)):
-        t = _one_day(config).match(words, i)
+        t = days.match(words, i)
         if t is not None and not past.isdisjoint(words[i + len(t.tokens):i + len(t.tokens) + 2]):
             return True
     return False
@@ -290,11 +295,9 @@ def counts_last_day(claim: Claim | ClaimRecord) -> bool:
 
 @lru_cache(maxsize=65536)
 def _span_days(sentence: str, text: str, config: str, at: int = -1) -> int | None:
-    around = around_figure(sentence, text, at)
-    if around is None:
+    words = figure_clause(sentence, text, at)  # the span may close it ("... في يومين")
+    if words is None:
         return None
-    before, after, _, _ = around
-    words = [*before, "#", *after]  # the span may close a long clause ("... في يومين")
     opens, spans = _multi_day(config)
     for i, w in enumerate(words):
         if opens.isdisjoint(strip_clitics(w)):

@@ -61,19 +61,9 @@ def idf(word: str) -> float:
     return _idfs().get(word, _MAX_IDF)
 
 
-# Words recur across a month's reports: each one's stem is cut once (bounded, cleared when
-# full).
-_STEMS: dict[str, str] = {}
-_STEMS_MAX = 200_000
-
-
+@lru_cache(maxsize=200_000)  # words recur across a month's reports: each stem cut once
 def _stem(word: str) -> str:
-    term = _STEMS.get(word)
-    if term is None:
-        if len(_STEMS) >= _STEMS_MAX:
-            _STEMS.clear()
-        term = _STEMS[word] = _PROCLITIC.sub("", word, count=1) or word
-    return term
+    return _PROCLITIC.sub("", word, count=1) or word
 
 
 # A word this common (IDF at most this) is in every text: في، من، الذي say nothing of a story.
@@ -83,13 +73,13 @@ _COMMON_IDF = 2.5
 def vector_of(title: str | None, text: str) -> dict[str, float]:
     """The TOP_TERMS heaviest terms of a report, TF-IDF weighted, unit length."""
     weights: dict[str, float] = {}
-    idf_of, stem = _idfs().get, _stem
+    idf_of = _idfs().get
     for part, factor in ((title or "", TITLE_WEIGHT), (text, 1)):
         for word in _WORD.findall(normalize(part).text):
             w = idf_of(word, _MAX_IDF)
             if w <= _COMMON_IDF:
                 continue
-            term = stem(word)
+            term = _stem(word)
             weights[term] = weights.get(term, 0.0) + factor * w
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0

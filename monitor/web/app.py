@@ -37,7 +37,7 @@ from monitor.alerts.templates import fact_title
 from monitor.facts.incident import incidents
 from monitor.facts.store import FactStore
 from monitor.keys import Keys
-from monitor.models import Alert, ClaimRecord, Fact
+from monitor.models import Alert, ClaimRecord, Fact, figure_offset
 from monitor.report import fact_json
 from monitor.settings import Settings
 from monitor.web.chart import timeline_svg
@@ -66,8 +66,7 @@ def safe_url(url: str | None) -> str | None:
 def highlight(sentence: str, figure_text: str, at: int = -1) -> Markup:
     """The sentence with the figure marked at `at` (where the sentence first writes it when
     `at` does not hold it); both parts escaped."""
-    if at < 0 or sentence[at:at + len(figure_text)] != figure_text:
-        at = sentence.find(figure_text) if figure_text else -1
+    at = figure_offset(sentence, figure_text, at)
     if at < 0:
         return escape(sentence)
     return (escape(sentence[:at]) + Markup("<mark>") + escape(figure_text)
