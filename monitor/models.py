@@ -101,6 +101,25 @@ class Claim(BaseModel):
         return _digest(self.article_id, self.start, self.end, self.low, self.high, self.fact_key)
 
 
+class Readings(BaseModel):
+    """What the incident rules read of a stored claim's clause (monitor.facts.readings), kept
+    on its record: a fact's window is settled again at every claim that lands in it, and
+    each RQ job is a fresh process, so without them every job reads its window's sentences
+    again. `config` names the config they were read under; under another they are read
+    anew."""
+
+    config: str
+    day: date | None = None  # the day its clause names (days.day_named)
+    start: date | None = None  # where its series starts (days.series_start)
+    start_year_only: bool = False
+    span: int | None = None  # how many days it counts (incident.span_days)
+    one_day: bool = False
+    from_before: bool = False  # its series runs from a start before its day
+    last_day: bool = False  # it counts the 24 hours up to its report
+    front: str | None = None  # the front its sentence names (incident.fronts_apart)
+    words: list[str] = Field(default_factory=list)  # its sentence's content words
+
+
 class ClaimRecord(Claim):
     """A claim as the fact store keeps it: with its source and the verdict it got."""
 
@@ -117,6 +136,7 @@ class ClaimRecord(Claim):
     # one incident. Kept on the claim so a fact's transaction needs no other key.
     story: dict[str, float] | None = None
     evidence: dict[str, float | bool] | None = None  # why it was compared with `compared_with`
+    readings: Readings | None = None  # stored claims of a windowed fact only
 
 
 class Fact(BaseModel):

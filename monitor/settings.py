@@ -118,6 +118,20 @@ def _from_env() -> Settings:
     return Settings()
 
 
+# The settings object last asked and its config dir as text: asked for each claim of each
+# pair a settle compares (180,000 times in a month's replay), it is the same object.
+_CONFIG_DIR: tuple[object, str] | None = None
+
+
+def current_config_dir() -> str:
+    """The config dir of the running settings: where incidents.yaml and confidence.yaml are."""
+    global _CONFIG_DIR
+    settings = get_settings()
+    if _CONFIG_DIR is None or _CONFIG_DIR[0] is not settings:
+        _CONFIG_DIR = (settings, str(settings.config_dir))
+    return _CONFIG_DIR[1]
+
+
 def activate(settings: Settings | None) -> None:
     """Make `settings` the process's own (None: back to the environment); RQ work horses
     forked afterwards inherit them."""

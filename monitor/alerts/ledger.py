@@ -16,7 +16,7 @@ from monitor.models import Alert, ClaimRecord, Fact
 
 def _side(c: ClaimRecord) -> dict[str, Any]:
     d = c.model_dump(mode="json", exclude={"claim_id", "verdict", "compared_with", "reason",
-                                           "story", "evidence"})
+                                           "story", "evidence", "readings"})
     d["claim_id"] = c.claim_id
     return d
 

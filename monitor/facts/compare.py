@@ -16,13 +16,13 @@ from monitor.facts.incident import (
     LINK_WINDOW_DAYS,
     SENTENCE_OVERLAP,
     SERIES_DAYS,
-    content_words,
     counts_last_day,
     current_config_dir,
     link,
     middle,
     one_day,
     runs_from_before,
+    sentence_words,
     span_days,
     ties,
     utc_day,
@@ -310,12 +310,14 @@ def _claim_key(c: ClaimRecord) -> tuple[object, ...]:
 
 
 def may_meet(p: ClaimRecord, c: ClaimRecord, wp: frozenset[str], wc: frozenset[str],
-             fact_key: str | None = None) -> dict[str, float | bool] | None:
+             fact_key: str | None = None, config: str | None = None
+             ) -> dict[str, float | bool] | None:
     """Whether an earlier claim `p` of the fact is a report `c` may be compared with, and the
     evidence: a linked report of the same incident within the window; for a point of a
     series, also any earlier point, and earlier figures of its story, within months. A
-    one-incident figure never meets a series point (a day's toll is no running total)."""
-    key = (_claim_key(p), _claim_key(c), fact_key, current_config_dir())
+    one-incident figure never meets a series point (a day's toll is no running total).
+    `config`: the running config dir, when the caller asks many pairs."""
+    key = (_claim_key(p), _claim_key(c), fact_key, config or current_config_dir())
     if key in _MET:
         met = _MET[key]
         return None if met is None else dict(met)
@@ -472,10 +474,11 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     ordered = sorted(claims, key=order)
     days = [when(c)[0].toordinal() for c in ordered]  # asked per pair: once per claim
     words: dict[int, frozenset[str]] = {}  # once per claim, not per pair, only as needed
+    config = current_config_dir()
 
     def words_of(k: int) -> frozenset[str]:
         if k not in words:
-            words[k] = content_words(ordered[k].sentence)
+            words[k] = sentence_words(ordered[k])
         return words[k]
 
     out: list[Settled] = []
@@ -490,7 +493,7 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
                 # Claims are in time order: this one and every one before it lie more than
                 # a window before `c`, which only a series point reaches (`may_meet`).
                 break
-            found = may_meet(ordered[j], c, words_of(j), words_of(i), fact_key)
+            found = may_meet(ordered[j], c, words_of(j), words_of(i), fact_key, config)
             if found is not None and (anchor is None or firm(ordered[j])):
                 anchor, evidence = ordered[j], found
                 if firm(anchor) or not firm(c):

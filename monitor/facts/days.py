@@ -21,6 +21,7 @@ from monitor.facts.incident import (
     since_word,
     utc_day,
 )
+from monitor.facts.readings import stored_readings
 from monitor.models import ClaimRecord
 
 # A day this many words after a reporting verb dates what was said, not what it counts.
@@ -96,6 +97,8 @@ def day_named(claim: ClaimRecord) -> date | None:
     day): "الاثنين" is the last Monday on or before it ("الجمعة الماضي" in a Friday's
     report, the Friday a week before), "أمس" the day before. None without a day word or a
     publication."""
+    if (r := stored_readings(claim)) is not None:
+        return r.day
     named = _day_named(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
     day = utc_day(claim.published)
     if named is None or day is None:
@@ -134,6 +137,8 @@ def series_start(claim: ClaimRecord) -> Start | None:
     (resolved against the publication as `day_named` does), a day and month ("منذ 30 آذار",
     "منذ بدأت الاحتجاجات في 30 مارس"), or a year ("منذ عام 2015"). None when the clause
     names none of them ("منذ بدء العملية"): such a series meets any other."""
+    if (r := stored_readings(claim)) is not None:
+        return None if r.start is None else Start(r.start, r.start_year_only)
     day = utc_day(claim.published)
     if day is None:
         return None

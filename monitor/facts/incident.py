@@ -24,8 +24,10 @@ import yaml
 from monitor.claims.lexicon import TermSet, default_lexicon, strip_clitics, term_set
 from monitor.claims.normalize import normalize, normalize_term
 from monitor.claims.numbers import word_number
+from monitor.facts.readings import config_digest, stored_readings
 from monitor.facts.story import cosine
 from monitor.models import Claim, ClaimRecord, figure_offset
+from monitor.settings import current_config_dir
 
 # How far back a point of a series reaches (three years: the seed's transfers run from
 # September 2024 to February 2026): its earlier points, and earlier figures of its
@@ -110,22 +112,6 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
                     return True
                 break
     return False
-
-
-# The settings object last asked and its config dir as text: asked for each claim of each
-# pair a settle compares (180,000 times in a month's replay), it is the same object.
-_CONFIG_DIR: tuple[object, str] | None = None
-
-
-def current_config_dir() -> str:
-    """The config dir of the running settings: where incidents.yaml and confidence.yaml are."""
-    global _CONFIG_DIR
-    from monitor.settings import get_settings
-
-    settings = get_settings()
-    if _CONFIG_DIR is None or _CONFIG_DIR[0] is not settings:
-        _CONFIG_DIR = (settings, str(settings.config_dir))
-    return _CONFIG_DIR[1]
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -252,6 +238,8 @@ def is_series(claim: Claim) -> bool:
 def runs_from_before(claim: Claim | ClaimRecord) -> bool:
     """The figure's series runs from a start before its day ("منذ 30 مارس"، "منذ بدء
     الاحتجاجات"، "خلال الأسابيع الماضية"), not a total so far of the day ("حتى الآن")."""
+    if (r := stored_readings(claim)) is not None:
+        return r.from_before
     config = current_config_dir()
     cue = _series_cue(claim.sentence, claim.text, config, claim.figure_at())
     return cue is not None and not _words(config, "span_start_words").isdisjoint(cue)
@@ -271,6 +259,8 @@ def _names_a_day(words: list[str], config_dir: str) -> bool:
 def one_day(claim: Claim | ClaimRecord) -> bool:
     """The figure's clause names its day ("الاثنين"، "أمس"، "في يوم واحد"، "خلال 24 ساعة"):
     one day's count, which no series from an earlier start counts again."""
+    if (r := stored_readings(claim)) is not None:
+        return r.one_day
     return _names_one_day(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
 
 
@@ -289,6 +279,8 @@ def _counts_last_day(sentence: str, text: str, config: str, at: int = -1) -> boo
 
 def counts_last_day(claim: Claim | ClaimRecord) -> bool:
     """The figure counts the 24 hours up to its report ("خلال الساعات الـ24 الماضية")."""
+    if (r := stored_readings(claim)) is not None:
+        return r.last_day
     return _counts_last_day(claim.sentence, claim.text, current_config_dir(),
                             claim.figure_at())
 
@@ -311,6 +303,8 @@ def _span_days(sentence: str, text: str, config: str, at: int = -1) -> int | Non
 def span_days(claim: Claim | ClaimRecord) -> int | None:
     """How many days the figure's clause says it counts: 2 for "في يومين"، "خلال 48
     ساعة" (`multi_day`), 1 for a day's count (`one_day`), None when it says nothing."""
+    if (r := stored_readings(claim)) is not None:
+        return r.span
     return _span_days(claim.sentence, claim.text, current_config_dir(), claim.figure_at())
 
 
@@ -404,6 +398,13 @@ def content_words(sentence: str) -> frozenset[str]:
     return frozenset(_CONTENT_WORD.findall(normalize(sentence).text))
 
 
+def sentence_words(claim: ClaimRecord) -> frozenset[str]:
+    """The content words of a claim's sentence (kept on a stored one)."""
+    if (r := stored_readings(claim)) is not None:
+        return frozenset(r.words)
+    return content_words(claim.sentence)
+
+
 def overlap(wa: frozenset[str], wb: frozenset[str]) -> float:
     """Jaccard overlap of two sentences' words, figures left out."""
     union = len(wa | wb)
@@ -457,9 +458,14 @@ def fronts_apart(a: ClaimRecord, b: ClaimRecord) -> bool:
     """Both sentences name the front they count on, and not the same one: the 16 Houthis
     killed «على جبهة الساحل الغربي» and the 15 killed «في جبهة متاف البقع» are two
     battles, however alike the daily war reports read."""
-    config = current_config_dir()
-    fa, fb = _front_named(a.sentence, config), _front_named(b.sentence, config)
+    fa, fb = front_named(a), front_named(b)
     return fa is not None and fb is not None and fa != fb
+
+
+def front_named(c: ClaimRecord) -> str | None:
+    if (r := stored_readings(c)) is not None:
+        return r.front
+    return _front_named(c.sentence, current_config_dir())
 
 
 @lru_cache(maxsize=8192)
@@ -490,8 +496,8 @@ def link(a: ClaimRecord, b: ClaimRecord, wa: frozenset[str] | None = None,
     province's figure held in its country's fact is linked as the country's figures are."""
     same = a.article_id == b.article_id and a.version == b.version
     story = 1.0 if same else cosine(a.story or {}, b.story or {})
-    words_a = wa if wa is not None else content_words(a.sentence)
-    words_b = wb if wb is not None else content_words(b.sentence)
+    words_a = wa if wa is not None else sentence_words(a)
+    words_b = wb if wb is not None else sentence_words(b)
     key = fact_key or a.fact_key
     local = (is_local(place_of(key)) and _gap_days(a, b) <= LOCAL_DAYS
              and not towns_apart(a, b)) or (_of_a_thing(key) and _same_day(a, b))
@@ -562,6 +568,7 @@ def preload() -> None:
     of 64 articles, and parsing it again in each cost more than linking that job's
     claims."""
     config = current_config_dir()
+    config_digest()  # hashes the config files, which each stored claim's readings name
     _series_cues(config)
     since_word(config)
     _span_counts(config)

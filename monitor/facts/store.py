@@ -29,6 +29,7 @@ from monitor.facts.compare import (
 )
 from monitor.facts.identity import FactKey, fact_of, is_view
 from monitor.facts.incident import LINK_WINDOW_DAYS, settles_whole
+from monitor.facts.readings import read
 from monitor.facts.story import article_vector
 from monitor.keys import Keys
 from monitor.models import Alert, Article, Claim, ClaimRecord, Fact
@@ -133,6 +134,8 @@ class FactStore:
         # other fact holds many incidents: a claim meets only linked reports within the
         # window around it, or, as a point of a series, the series' earlier points.
         windowed = not settles_whole(name, claim.event)
+        if windowed:
+            rec.readings = read(rec)  # once, for every settle of its window after
         while True:
             with self.r.pipeline() as pipe:
                 try:
