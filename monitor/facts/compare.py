@@ -448,7 +448,12 @@ def may_change(c: ClaimRecord, since: ClaimRecord, fact_key: str | None = None) 
     its own, or one after it within its window, or a point of a series. A province's
     figure arriving in its country's fact changes no other province's verdict there (two
     such never meet): only its own and the country's figures after it."""
-    if order(c) < order(since) or not (c.series or within_window(c, since)):
+    return order(c) >= order(since) and _reached(c, since, fact_key)
+
+
+def _reached(c: ClaimRecord, since: ClaimRecord, fact_key: str | None) -> bool:
+    """`may_change` of a claim `c` known not to come before `since` in order."""
+    if not (c.series or within_window(c, since)):
         return False
     return c.claim_id == since.claim_id or not two_views(since, c, fact_key)
 
@@ -471,7 +476,9 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     history. With `since`, only the claims a
     claim arriving at `since` can change are decided: those after it, within its window or
     points of a series."""
-    ordered = sorted(claims, key=order)
+    keyed = sorted(((order(c), c) for c in claims), key=lambda kc: kc[0])
+    ordered = [c for _, c in keyed]
+    since_order = order(since) if since is not None else None
     days = [when(c)[0].toordinal() for c in ordered]  # asked per pair: once per claim
     words: dict[int, frozenset[str]] = {}  # once per claim, not per pair, only as needed
     config = current_config_dir()
@@ -484,7 +491,8 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
-        if since is not None and not may_change(c, since, fact_key):
+        if since is not None and since_order is not None \
+                and (keyed[i][0] < since_order or not _reached(c, since, fact_key)):
             continue
         anchor, evidence = None, None
         reach = None if c.series else days[i] - LINK_WINDOW_DAYS
