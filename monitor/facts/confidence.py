@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from monitor.claims.lexicon import strip_clitics
+from monitor.claims.lexicon import default_lexicon, strip_clitics
 from monitor.claims.normalize import normalize_term
 from monitor.facts.incident import (
     STATE_EVENTS,
@@ -37,6 +37,9 @@ FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "se
 # Two figures within this ratio are one figure written two ways more often than a dispute
 # (a round 700 beside 719): what the `close` feature marks.
 CLOSE_RATIO = 1.15
+# Classes too wide to say two figures name one thing: «شخصا», «فلسطينيين», «متظاهرين» and
+# «عمال» are all `person`, and beside each other they as often count two groups.
+BROAD_CLASSES = frozenset({"person"})
 
 
 def _value(c: dict[str, Any]) -> float | None:
@@ -49,14 +52,21 @@ def _named(c: dict[str, Any]) -> bool:
 
 def _noun_after(c: dict[str, Any]) -> frozenset[str]:
     """The word written right after the figure («قتيلا», «مسلحين», «شرطيا»), in its forms
-    without clitics: two figures counting one thing mostly name it alike."""
+    without clitics, and the lexicon's class of it (`=fighter`, `=killed`): two figures
+    counting one thing mostly name it alike, though the figure inflects its noun («5 آخرين»
+    beside «4 آخرون», «30 صاروخا» beside «110 صواريخ», «22 شخصا» beside «7 أشخاص»)."""
     sentence, text = str(c.get("sentence") or ""), str(c.get("text") or "")
     at = c.get("in_sentence")
     i = figure_offset(sentence, text, at if isinstance(at, int) else None)
     if i < 0:
         return frozenset()
     after = _WORD_RE.findall(normalize_term(sentence[i + len(text):]))
-    return frozenset(strip_clitics(after[0])) if after else frozenset()
+    if not after:
+        return frozenset()
+    lex = default_lexicon()
+    named = (ts.match(after, 0) for ts in (lex.entities, lex.event_nouns))
+    return frozenset(strip_clitics(after[0])) | {f"={t.label}" for t in named
+                                                 if t and t.label not in BROAD_CLASSES}
 
 
 def features(previous: dict[str, Any], current: dict[str, Any],
