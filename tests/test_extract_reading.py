@@ -370,3 +370,16 @@ def test_some_of_the_dead_are_a_part_of_the_toll() -> None:
         assert c.entity == "person.part", text
     (c,) = claims("قتل 50 من المتظاهرين في غزة.")
     assert c.entity == "person" and c.event == "killed"
+
+
+def test_people_who_left_a_place_were_brought_out_of_it() -> None:
+    """"133 ألف شخص خرجوا من الغوطة الشرقية" (UNHCR) is the count the Russian army gave as
+    "أجلي حوالي 166,644 شخصا": a figure leaving a place is a transfer; a crowd going out to
+    march is no one moved anywhere."""
+    (c,) = claims("قالت المفوضية السامية لشؤون اللاجئين إن 133 ألف شخص خرجوا من الغوطة "
+                  "الشرقية خلال الأسابيع الأربعة الماضية.")
+    assert (c.low, c.event) == (133000, "transferred") and c.fact_key is not None
+    (c,) = claims("وانتهت عملية الإجلاء بخروج أكثر من 40 ألف شخص خلال ثمانية أيام.")
+    assert c.event == "transferred"
+    found = claims("وخرج 5 آلاف متظاهر في شوارع بغداد احتجاجا على نتائج الانتخابات.")
+    assert all(c.event != "transferred" for c in found)
