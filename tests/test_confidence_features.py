@@ -31,3 +31,12 @@ def test_two_nouns_of_the_broad_class_of_people_are_not_the_same_noun() -> None:
     fighters = _claim("12", 12, "وقتل 12 مسلحا من طالبان في الاشتباكات.")
     police = _claim("20", 20, "قتل 20 شرطيا في هجوم لطالبان على مدينة غزني.")
     assert features(fighters, police, {}, "contradiction")["same_noun"] == 0.0
+
+
+def test_one_and_two_name_what_they_count_before_them() -> None:
+    """"مقتل فلسطينيين اثنين" then "مقتل 3 فلسطينيين": one and two follow their noun."""
+    two = _claim("اثنين", 2, "مقتل فلسطينيين اثنين برصاص الجيش الإسرائيلي في غزة")
+    three = _claim("3", 3, "مقتل 3 فلسطينيين حاولوا عبور حدود قطاع غزة مع إسرائيل")
+    assert features(two, three, {}, "contradiction")["same_noun"] == 1.0
+    shot = _claim("3", 3, "مقتل 3 برصاص الجيش الإسرائيلي في غزة")
+    assert features(two, shot, {}, "contradiction")["same_noun"] == 0.0

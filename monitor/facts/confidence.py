@@ -19,6 +19,7 @@ import yaml
 
 from monitor.claims.lexicon import default_lexicon, strip_clitics
 from monitor.claims.normalize import normalize_term
+from monitor.claims.words import optional
 from monitor.facts.incident import (
     STATE_EVENTS,
     current_config_dir,
@@ -40,6 +41,8 @@ CLOSE_RATIO = 1.15
 # Classes too wide to say two figures name one thing: «شخصا», «فلسطينيين», «متظاهرين» and
 # «عمال» are all `person`, and beside each other they as often count two groups.
 BROAD_CLASSES = frozenset({"person"})
+# The number words written after the noun they count (config/lexicon/numbers.yaml).
+_AFTER_NOUN = frozenset(normalize_term(w) for w in optional("numbers", "after_noun", ()))
 
 
 def _value(c: dict[str, Any]) -> float | None:
@@ -61,6 +64,10 @@ def _noun_after(c: dict[str, Any]) -> frozenset[str]:
     if i < 0:
         return frozenset()
     after = _WORD_RE.findall(normalize_term(sentence[i + len(text):]))
+    written = _WORD_RE.findall(normalize_term(text))
+    if written and written[-1] in _AFTER_NOUN:
+        # "مقتل فلسطينيين اثنين": the noun comes first.
+        after = _WORD_RE.findall(normalize_term(sentence[:i]))[-1:]
     if not after:
         return frozenset()
     lex = default_lexicon()
