@@ -383,3 +383,13 @@ def test_people_who_left_a_place_were_brought_out_of_it() -> None:
     assert c.event == "transferred"
     found = claims("وخرج 5 آلاف متظاهر في شوارع بغداد احتجاجا على نتائج الانتخابات.")
     assert all(c.event != "transferred" for c in found)
+
+
+def test_money_in_a_currency_of_its_own_is_no_count_of_people() -> None:
+    # India's dust storms (BBC Arabic, 3 May 2018): compensation in rupees was read as 400,000
+    # families of the dead; an Iranian or Yemeni rial is not the Saudi one.
+    got = claims("كما أعلنت حكومة أوتار براديش أن أسر القتلى ستحصل على تعويض قدره 400 ألف "
+                 "روبية. وقدمت الحكومة مساعدات بقيمة 200 مليار ريال إيراني و5 ملايين ريال يمني.")
+    units = {c.low: c.unit for c in got}
+    assert units[400_000] == "INR" and units[200e9] == "IRR" and units[5e6] == "YER"
+    assert not [c for c in got if c.event == "killed"]
