@@ -1,13 +1,16 @@
 """Sentence-level readings the gold set does not pin down, on sentences written for this
-project in newswire style."""
+project in newswire style (and, where only a whole article shows it, a real one of
+../shared/corpora/realnews)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from monitor.claims.extract import extract_claims
 from monitor.facts.identity import FactKey
 from monitor.models import Article, Claim
+from monitor.sources import load_jsonl
 
 
 def claims(text: str) -> list[Claim]:
@@ -393,3 +396,16 @@ def test_money_in_a_currency_of_its_own_is_no_count_of_people() -> None:
     units = {c.low: c.unit for c in got}
     assert units[400_000] == "INR" and units[200e9] == "IRR" and units[5e6] == "YER"
     assert not [c for c in got if c.event == "killed"]
+
+
+def test_a_desks_dateline_is_no_place_of_the_story(shared_dir: Path) -> None:
+    # CNN Arabic dates most stories from its desks: the Boko Haram bombings outside
+    # Maiduguri (2 April 2018) were filed as American figures.
+    (desk,) = [a for a in load_jsonl(shared_dir / "corpora" / "realnews" / "ant_2018-04.jsonl")
+               if a.id == "CN-internationalNews-207-20180402"]
+    places = {(c.location or "").split(".")[0] for c in extract_claims(desk) if c.fact_key}
+    assert "ng" in places and "us" not in places
+    # A reporter's own dateline is where the story is.
+    there = Article(id="t", title="مقتل جنود", text=(
+        "موسكو، روسيا (CNN)-- قالت وزارة الدفاع إن ثلاثة جنود قتلوا في هجوم."))
+    assert [c.location for c in extract_claims(there) if c.fact_key] == ["ru"]

@@ -30,10 +30,49 @@ def _place_mentions(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     return found
 
 
+# "أتلانتا، الولايات المتحدة الأمريكية (CNN)--": a dateline opens the text with at most this
+# many words of place before the bracket that names the outlet, at most `_DATELINE_BY`
+# tokens in it, and a dash after it.
+_DATELINE_PLACE, _DATELINE_BY = 6, 5
+_DASHES = frozenset("-–—")
+_DESKS = frozenset(optional("place", "dateline_desks", ()))
+
+
+def _dateline(doc: Doc) -> range:
+    """The tokens of the dateline the article's text opens with, when it names one of the
+    desks an outlet files most stories from (`dateline_desks`): not where anything happened
+    (the Boko Haram bombings in Maiduguri are no American toll). A reporter's own dateline
+    ("موسكو، روسيا (CNN)") is where the story is, and stays a place."""
+    found: range = doc.once(("dateline",), lambda: _find_dateline(doc))
+    return found
+
+
+def _find_dateline(doc: Doc) -> range:
+    words, title = doc.words, doc.article.title
+    text_at = len(title) + 1 if title else 0  # Article.full_text: title, newline, text
+    k0 = next((k for k in range(len(words))
+               if doc.norm.span(doc.starts[k], doc.ends[k])[0] >= text_at), len(words))
+    head = words[k0:k0 + _DATELINE_PLACE + 1]
+    if not head or head[0] not in _DESKS or "(" not in head[1:] \
+            or any(is_digit_word(w) for w in head):
+        return range(0)
+    opened = k0 + head.index("(", 1)
+    tail = words[opened + 1:opened + 2 + _DATELINE_BY]
+    if ")" not in tail:
+        return range(0)
+    closed = opened + 1 + tail.index(")")
+    if closed + 1 >= len(words) or words[closed + 1] not in _DASHES:
+        return range(0)
+    return range(k0, closed + 1)
+
+
 def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     lex, words = doc.lex, doc.words
     out: list[tuple[int, str, bool]] = []
     skip_to = a
+    dateline = _dateline(doc)
+    if a in dateline:
+        skip_to = dateline.stop
     # Only where an actor or a place may start: elsewhere both matches below find nothing.
     for k in sorted({*doc.candidates(a, b, lex.not_places), *doc.candidates(a, b, lex.places)}):
         if k < skip_to:
