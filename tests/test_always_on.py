@@ -471,3 +471,26 @@ def test_articles_left_pending_without_a_job_are_run_once_the_queue_is_idle(
         assert run.proc.wait(timeout=60) == 0
     finally:
         run.stop()
+
+
+def test_a_stopping_worker_is_not_held_by_its_pubsub_thread(redis_client: redis.Redis,
+                                                             tmp_path: Path) -> None:
+    """A warm shutdown unsubscribes the worker's pubsub, then joins its thread. When the
+    thread has already read the unsubscribe reply, it waits for its next message as long as
+    the worker told it to: with RQ's 60 s, `monitor run` outlived the test's wait for its
+    SIGTERM under load. The race, set up step by step on a real worker and Redis."""
+    from monitor.pipeline import Pipeline
+    from monitor.settings import Settings
+    from monitor.worker import make_worker
+
+    settings = Settings(namespace="t-pubsub", metrics_dir=tmp_path)
+    worker = make_worker(redis_client, Pipeline(redis_client, "t-pubsub", settings).queues)
+    worker.subscribe()
+    wait_for("the subscription", lambda: worker.pubsub.subscribed, timeout=10)
+    worker.pubsub.unsubscribe()
+    wait_for("the thread to read the unsubscribe reply",
+             lambda: not worker.pubsub.subscribed, timeout=10)
+    worker.pubsub_thread.stop()
+    worker.pubsub_thread.join(timeout=10)
+    assert not worker.pubsub_thread.is_alive()
+    worker.pubsub.close()
