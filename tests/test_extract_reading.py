@@ -405,6 +405,12 @@ def test_a_desks_dateline_is_no_place_of_the_story(shared_dir: Path) -> None:
                if a.id == "CN-internationalNews-207-20180402"]
     places = {(c.location or "").split(".")[0] for c in extract_claims(desk) if c.fact_key}
     assert "ng" in places and "us" not in places
+    # Nor is it one of the places the whole article names: the UN's appeal for a Sudanese
+    # woman, dated from New York, counted the dateline's country when ranking the article's.
+    (appeal,) = [a for a in load_jsonl(shared_dir / "corpora" / "realnews" / "ant_2018-05.jsonl")
+                 if a.id == "CN-middleEast-964-20180517"]
+    assert [c for c in extract_claims(appeal) if c.fact_key]
+    assert not [c for c in extract_claims(appeal) if (c.location or "").startswith("us")]
     # A reporter's own dateline is where the story is.
     there = Article(id="t", title="مقتل جنود", text=(
         "موسكو، روسيا (CNN)-- قالت وزارة الدفاع إن ثلاثة جنود قتلوا في هجوم."))

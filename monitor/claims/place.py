@@ -71,11 +71,9 @@ def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
     out: list[tuple[int, str, bool]] = []
     skip_to = a
     dateline = _dateline(doc)
-    if a in dateline:
-        skip_to = dateline.stop
     # Only where an actor or a place may start: elsewhere both matches below find nothing.
     for k in sorted({*doc.candidates(a, b, lex.not_places), *doc.candidates(a, b, lex.places)}):
-        if k < skip_to:
+        if k < skip_to or k in dateline:
             continue
         actor = doc.match(lex.not_places, k)
         if actor is not None:
