@@ -347,6 +347,19 @@ def test_a_speaker_after_a_contrast_cue_does_not_govern_the_figure_before_it() -
     assert by_low[600] is not None and "محاميهم" in by_low[600]
 
 
+def test_a_verb_after_a_clause_names_no_speaker_before_it() -> None:
+    # The shape of Sky News Arabia's Douma story (8 April 2018), written for this test: the
+    # «كما أفاد» after the comma opens a clause of its own, so the figure before it is the
+    # observatory's («وثق» reports), not "مدنيا جراء القصف على دوما"'s.
+    (c,) = [c for c in claims(
+        "ووثق المرصد السوري السبت مقتل 42 مدنيا جراء القصف الجوي على دوما، كما أفاد "
+        "ناشطون بوقوع حالات اختناق.") if c.low == 42]
+    assert c.attributed_to == "المرصد السوري"
+    # A speaker written before its verb still is one; a particle between is no part of it.
+    (c,) = claims("وزارة الصحة قد أعلنت مقتل 12 شخصا في القصف.")
+    assert c.attributed_to == "وزارة الصحة"
+
+
 def test_a_number_of_things_is_no_head_of_the_count_after_it() -> None:
     # «عدد من صواريخ …» is "a number of missiles", not «عدد القتلى»: the second figure is
     # the injured the sentence names, not more of the dead.

@@ -97,6 +97,9 @@ _WHAT, _TO = word("attribution", "what"), word("attribution", "to")
 _BY_IT = word_set("attribution", "by_it")
 _OBJECT_PRONOUNS = ordered("attribution", "object_pronouns")
 _WAS = word_set("attribution", "was")
+_BEFORE_VERB = word_set("attribution", "before_verb")
+_OPENS_CLAUSE = word_set("attribution", "opens_clause")
+_BEFORE_STOPS = word_set("attribution", "before_stops")
 
 
 def _said(doc: Doc, said: str) -> bool:
@@ -133,16 +136,24 @@ def _speaker_after(doc: Doc, s: int, b: int) -> tuple[int, int] | None:
 
 
 def _speaker_before(doc: Doc, a: int, k: int) -> tuple[int, int] | None:
+    """The noun phrase right before a verb that opens no sentence ("المرصد السوري قال"):
+    it ends before a particle or a comma between it and the verb ("وكالة فارس قد أعلنت",
+    "العميد يحيى رسول، كشف") and starts after a clause break, a figure or an event word,
+    which only a clause holds. A verb after «كما» opens a clause whose speaker follows it
+    ("وثق المرصد مقتل 42 مدنيا في دوما، كما أفاد ناشطون")."""
     words = doc.words
-    s = k
-    while s > a and k - s < 12:
+    if k > a and words[k - 1] in _OPENS_CLAUSE:
+        return None  # "…، كما أفاد": the verb opens a clause, its speaker comes after it
+    e = k
+    while e > a and (words[e - 1] in _BEFORE_VERB or words[e - 1] in CLAUSE_BREAKS):
+        e -= 1  # "العميد يحيى رسول، كشف": the name stands apart by a comma
+    s = e
+    while s > a and e - s < 12:
         w = words[s - 1]
-        if w in _WAS or w in SENTENCE_BREAKS:
+        if w in _WAS or w in SENTENCE_BREAKS or w in _BEFORE_STOPS \
+                or doc.tokens[s - 1].is_digits or doc.match(doc.lex.events, s - 1) is not None:
             break
         s -= 1
-    while s < k and words[s] in CLAUSE_BREAKS:
+    while s < e and words[s] in CLAUSE_BREAKS:
         s += 1
-    e = k
-    while e > s and words[e - 1] in CLAUSE_BREAKS:
-        e -= 1
     return (s, e) if e > s else None
