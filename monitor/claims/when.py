@@ -11,7 +11,8 @@ from monitor.claims.tokens import is_int
 from monitor.claims.words import optional, word, word_set
 
 
-def _month_year(doc: Doc, k: int, month: int) -> date:
+def _month_year(doc: Doc, k: int, month: int) -> tuple[date, bool]:
+    """The date a month name at `k` says, and whether its year is written."""
     words, toks = doc.words, doc.tokens
     t = doc.match(doc.lex.months, k)
     nxt = k + (len(t.tokens) if t else 1)
@@ -20,9 +21,9 @@ def _month_year(doc: Doc, k: int, month: int) -> date:
     if k > 0 and toks[k - 1].is_digits and is_int(words[k - 1]) and 1 <= int(words[k - 1]) <= 31:
         day = int(words[k - 1])
     if nxt < len(words) and is_int(words[nxt]) and is_year_like(float(words[nxt])):
-        return date(int(words[nxt]), month, day)
+        return date(int(words[nxt]), month, day), True
     year = pub.year if month <= pub.month else pub.year - 1
-    return date(year, month, day)
+    return date(year, month, day), False
 
 
 # The words of config/lexicon/when.yaml.
@@ -47,9 +48,18 @@ def _find_time(doc: Doc, a: int, b: int) -> date | None:
     # ("وبدأت هذه الموجة من الاحتجاجات الفلسطينية في 30 مارس": the verb is eight back.)
     months = [(k, t) for k, t in doc.hits(lex.months, a, b)
               if not _PERIOD_START & set(doc.words[max(a, k - 8):k])]
-    if months:
-        k, t = months[0]
-        return _month_year(doc, k, int(t.label))
+    pub = published_day(doc)
+    upcoming = -9
+    for k, t in months:
+        if k - upcoming <= 2:
+            upcoming = k  # "15 مايو/أيار": the month's other name, the same day
+            continue
+        day, stated = _month_year(doc, k, int(t.label))
+        # "الاحتجاجات المقرر أن تنتهي يوم 15 مايو" in a report of 11 May schedules what is
+        # to come: a count cannot be as of a day this month that has not come yet.
+        if stated or pub is None or day <= pub:
+            return day
+        upcoming = k
     # "منذ اندلاع المعارك الشهر الماضي" also opens a period, not the figure's time, and
     # "الأمطار التي هطلت الأسبوع الماضي" dates the rain, not the toll it has reached.
     relative = [(k, t) for k, t in doc.hits(lex.relative_terms, a, b)
@@ -59,7 +69,6 @@ def _find_time(doc: Doc, a: int, b: int) -> date | None:
         return pub + timedelta(days=lex.relative_time[relative[0][1].label])
     # "قتل نحو 1430 شخصا في هجوم بغاز السارين عام 2013": a past year the sentence names
     # dates the figure (to the year's first day), unless it opens a period ("منذ عام 2015").
-    pub = published_day(doc)
     toks, words = doc.tokens, doc.words
     for k in range(a + 1, b):
         if words[k - 1] in _YEAR_WORDS and toks[k].is_digits and is_int(words[k]) \
