@@ -165,6 +165,20 @@ def test_an_unlisted_place_past_another_figure_is_that_figures() -> None:
     assert got[4].location == got[30].location
 
 
+def test_a_listed_place_just_after_another_figure_is_that_figures() -> None:
+    # «N في X و M في Y»: the 5 are Idlib's, not Aleppo's (the place before them follows the
+    # 12); with no place of its own after it, a figure keeps the one before ("بمقتل أكثر من
+    # ستين شخصا في غزة وجرح حوالي ألفين", real France 24, 15 May 2018).
+    got = {c.low: c for c in claims("وقتل 12 شخصا في حلب و5 في إدلب.")}
+    assert (got[12].location, got[5].location) == ("sy.aleppo", "sy.idlib")
+    got = {c.low: c for c in claims("في حلب قتل 12 شخصا وأصيب 5 آخرون.")}
+    assert got[12].location == got[5].location == "sy.aleppo"
+    got = {c.low: c for c in claims(
+        "تحركات شعبية في القدس للتنديد بمقتل أكثر من ستين شخصا في غزة وجرح حوالي ألفين "
+        "آخرين.")}
+    assert got[60].location == got[2000].location == "ps.gaza"
+
+
 def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:
     got = {c.low: c for c in claims(
         "قتل 25 شخصا في تفجيرين انتحاريين في كابل. وقالت الشرطة إن بين القتلى أيضا 9 "

@@ -97,7 +97,10 @@ def _find_places(doc: Doc, a: int, b: int) -> list[tuple[int, str, bool]]:
 def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
     best: tuple[float, str] | None = None
     by_id, clause_at = doc.lex.place_by_id, doc.clause_at
-    for k, place_id, locative in _place_mentions(doc, a, b):
+    mentions = _place_mentions(doc, a, b)
+    own_after = any(k > near and bisect_left(clause_at, k) == bisect_left(clause_at, near)
+                    for k, _, _ in mentions)
+    for k, place_id, locative in mentions:
         place = by_id[place_id]
         # "… في مدينة بيدوا، وفي هجوم منفصل قتل 14 … في العاصمة مقديشو": a place in the
         # figure's own clause beats one across a clause break (`doc.breaks_between`,
@@ -105,9 +108,24 @@ def _places_in(doc: Doc, a: int, b: int, near: int) -> str | None:
         lo, hi = (k, near) if k <= near else (near, k)
         breaks = bisect_left(clause_at, hi) - bisect_left(clause_at, lo)
         score = place.depth * 10 - abs(k - near) / 100 + (5 if locative else 0) - 6 * breaks
+        if own_after and k < near and _follows_a_figure(doc, max(a, k - _OWN_PLACE_REACH), k):
+            # "قتل 12 شخصا في حلب و5 في إدلب": a place just after another figure is that
+            # figure's when this one names its own after it; the 5 are Idlib's. ("بمقتل
+            # أكثر من ستين شخصا في غزة وجرح حوالي ألفين": with none of its own, Gaza's.)
+            score -= 6
         if best is None or score > best[0]:
             best = (score, place.id)
     return best[1] if best else None
+
+
+# How far after a figure its own place stands: "12 شخصا في حلب"، "12 مدنيا على الأقل في ريف حلب".
+_OWN_PLACE_REACH = 5
+
+
+def _follows_a_figure(doc: Doc, a: int, k: int) -> bool:
+    words = doc.words
+    return any(_figure_in_digits(words[j]) or word_number(words[j]) is not None
+               for j in range(a, k))
 
 
 def _unlisted_in_article(doc: Doc) -> set[str]:
