@@ -18,8 +18,9 @@ def _month_year(doc: Doc, k: int, month: int) -> tuple[date, bool]:
     nxt = k + (len(t.tokens) if t else 1)
     pub = published_day(doc) or date(1970, 1, 1)
     day = 1
-    if k > 0 and toks[k - 1].is_digits and is_int(words[k - 1]) and 1 <= int(words[k - 1]) <= 31:
-        day = int(words[k - 1])
+    d = k - 3 if k >= 3 and words[k - 1] == "/" else k - 1  # "31 أيار/مايو 2010"
+    if d >= 0 and toks[d].is_digits and is_int(words[d]) and 1 <= int(words[d]) <= 31:
+        day = int(words[d])
     if nxt < len(words) and is_int(words[nxt]) and is_year_like(float(words[nxt])):
         return date(int(words[nxt]), month, day), True
     year = pub.year if month <= pub.month else pub.year - 1
@@ -51,10 +52,10 @@ def _find_time(doc: Doc, a: int, b: int) -> date | None:
     pub = published_day(doc)
     upcoming = -9
     for k, t in months:
-        if k - upcoming <= 2:
+        day, stated = _month_year(doc, k, int(t.label))
+        if k - upcoming <= 2 and not stated:
             upcoming = k  # "15 مايو/أيار": the month's other name, the same day
             continue
-        day, stated = _month_year(doc, k, int(t.label))
         # "الاحتجاجات المقرر أن تنتهي يوم 15 مايو" in a report of 11 May schedules what is
         # to come: a count cannot be as of a day this month that has not come yet.
         if stated or pub is None or day <= pub:
