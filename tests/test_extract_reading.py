@@ -179,6 +179,16 @@ def test_a_listed_place_just_after_another_figure_is_that_figures() -> None:
     assert got[60].location == got[2000].location == "ps.gaza"
 
 
+def test_a_range_whose_top_is_a_floor_is_one_range() -> None:
+    # Real BBC, 11 April 2018: "estimates range from 42 to more than 60" admits 48; read as
+    # "more than 60" alone, it contradicted France 24's 48.
+    (c,) = claims("وتتراوح تقديرات عدد القتلى في الهجوم الكيميائي المزعوم من 42 إلى أكثر من "
+                  "60 شخصا.")
+    assert (c.text, c.low, c.high) == ("42 إلى أكثر من 60", 42, 60)
+    (c,) = claims("وتتراوح تقديرات عدد القتلى في الهجوم من 42 إلى 60 شخصا.")
+    assert (c.low, c.high) == (42, 60)
+
+
 def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:
     got = {c.low: c for c in claims(
         "قتل 25 شخصا في تفجيرين انتحاريين في كابل. وقالت الشرطة إن بين القتلى أيضا 9 "

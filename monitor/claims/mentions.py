@@ -86,6 +86,13 @@ def find_mentions(doc: Doc) -> list[Mention]:
         elif i > 0 and words[i - 1] == _BETWEEN and j < n and words[j][:1] == _AND \
                 and len(words[j]) > 2:
             rng_j = j  # "بين ثلاثمئة وخمسمئة": و glued to the second number
+        if rng_j is not None and rng_j < n and rng_j == j + 1:
+            # "تتراوح التقديرات من 42 إلى أكثر من 60": one range of estimates, not a 42 and a
+            # floor of 60. It is held as 42 to 60: an open top would read as a floor of 42
+            # (`compare.floors_agree`), which "at least 48" contradicts.
+            floor = doc.lex.qualifiers["floor"].match(words, rng_j)
+            if floor is not None and rng_j + len(floor.tokens) < n:
+                rng_j += len(floor.tokens)
         if rng_j is not None and rng_j < n:
             second = parse_number_at(toks, rng_j)
             if (
