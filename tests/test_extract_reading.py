@@ -189,6 +189,19 @@ def test_a_range_whose_top_is_a_floor_is_one_range() -> None:
     assert (c.low, c.high) == (42, 60)
 
 
+def test_the_dead_and_hurt_counted_together_are_casualties() -> None:
+    # Real France 24 and Sky News: "قتل وأصيب 30 شخصا" (6 May 2018, Khost) was read as 30
+    # injured and updated Al Arabiya's 34 injured; "مخلفة 4 قتلى وجرحى" (7 April, Münster)
+    # as 4 dead against the police's 3. A count of both meets only its kind.
+    for text in ("قتل وأصيب 30 شخصا على الأقل في انفجار في خوست.",
+                 "أسفر الانفجار في خوست عن 30 قتيلا وجريحا.",
+                 "وخسر المسلحون 30 عنصرا ما بين قتيل وجريح في خوست."):
+        (c,) = claims(text)
+        assert c.event == "casualties", text
+    got = {c.low: c.event for c in claims("قتل 12 شخصا وأصيب 30 آخرون في خوست.")}
+    assert got == {12: "killed", 30: "injured"}
+
+
 def test_a_class_of_the_dead_is_apart_from_the_toll_it_is_among() -> None:
     got = {c.low: c for c in claims(
         "قتل 25 شخصا في تفجيرين انتحاريين في كابل. وقالت الشرطة إن بين القتلى أيضا 9 "

@@ -16,8 +16,8 @@ from monitor.evaluate import Score, evaluate
 from tests.conftest import REPORTS
 
 GOLD = sorted((Path(__file__).parent / "gold").glob("*.jsonl"))
-EVENTS = {"killed", "injured", "missing", "escaped", "escape_foiled", "captured", "held",
-          "released", "transferred", "displaced", "deployed", "funding", None}
+EVENTS = {"killed", "injured", "casualties", "missing", "escaped", "escape_foiled", "captured",
+          "held", "released", "transferred", "displaced", "deployed", "funding", None}
 
 
 def _records() -> list[dict[str, object]]:

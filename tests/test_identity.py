@@ -103,7 +103,7 @@ def test_one_event_registry_for_the_extractor_and_the_comparison() -> None:
     events = default_lexicon().registry
     assert events.incident == {"escaped", "escape_foiled", "captured", "released", "rescued",
                                "launched", "intercepted", "aboard", "referred"}
-    assert events.outcome == {"killed", "injured", "missing"}
+    assert events.outcome == {"killed", "injured", "casualties", "missing"}
     assert events.custody == {"released", "escaped", "escape_foiled", "held"}
     assert {"killed", "displaced", "escape_foiled"} <= events.people
     assert events.kind("escape_foiled") == "incident" and events.kind(None) == "running"

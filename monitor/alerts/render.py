@@ -8,7 +8,8 @@ from typing import Any
 from monitor.models import Alert
 
 EVENT_LABEL = {
-    "killed": "killed", "injured": "injured", "missing": "missing", "escaped": "escaped",
+    "killed": "killed", "injured": "injured", "casualties": "killed or injured",
+    "missing": "missing", "escaped": "escaped",
     "escape_foiled": "foiled escape", "captured": "captured", "held": "held",
     "released": "released", "transferred": "transferred", "displaced": "displaced",
     "deployed": "deployed", "funding": "funding", "rescued": "rescued",

@@ -259,6 +259,7 @@ def nearest_cost(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
             continue
         t = ts.match(words, k)
         if t is not None:
+            k, t = _covering(doc, ts, k, t, a)
             # Each token crossed costs 1 and each clause break 4 (whole numbers: as exact
             # as adding them up one by one).
             best = (float(m.first - k + 3 * doc.breaks_between(k, m.first)), t, k)
@@ -281,6 +282,20 @@ def nearest_cost(doc: Doc, ts: TermSet, m: Mention, before: int, after: int,
                 best = (cost, t, k)
                 break
     return best
+
+
+def _covering(doc: Doc, ts: TermSet, k: int, t: Term, a: int) -> tuple[int, Term]:
+    """The longer term that starts a little before `k` and holds the term found at `k`:
+    "قتل وأصيب 30" is the casualties' «قتل وأصيب», not the injured's «أصيب» nearest the
+    figure (scanning back from the figure finds the last word of a phrase first)."""
+    words = doc.words
+    for j in range(k - 1, max(a, k - 3) - 1, -1):
+        if words[j] in CLAUSE_BREAKS:
+            break
+        longer = ts.match(words, j)
+        if longer is not None and j + len(longer.tokens) > k:
+            return j, longer
+    return k, t
 
 
 def in_sentence(doc: Doc, ts: TermSet, m: Mention) -> tuple[Term, int] | None:

@@ -31,7 +31,7 @@ from monitor.models import figure_offset
 
 _WORD_RE = re.compile(r"\w+")
 
-TOLL = frozenset({"killed", "injured", "missing"})
+TOLL = frozenset({"killed", "injured", "casualties", "missing"})
 FEATURES = ("story_similarity", "sentence_overlap", "same_article", "local", "series",
             "log_gap_hours", "weak_figure", "toll", "state", "money", "named_sources",
             "log_ratio", "subgroup", "update", "same_noun", "close", "lower_later")
