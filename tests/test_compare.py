@@ -46,6 +46,17 @@ def test_a_round_figure_beside_a_precise_one_is_approximate() -> None:
     assert not overlaps(rec(40, 40), rec(42, 42), 0.1)  # a toll of tens is counted, not rounded
 
 
+def test_about_a_figure_of_one_digit_in_thousands_is_rounded_at_that_digit() -> None:
+    # Real France 24, 15 May 2018: a reporter's «حوالي ألفين» injured beside the ministry's
+    # 2271 (13% apart) was a contradiction at 0.53, judged agree.
+    assert overlaps(rec(2271, 2271), rec(2000, 2000, approx=True), 0.1)
+    assert not overlaps(rec(2400, 2400), rec(2000, 2000, approx=True), 0.1)
+    # Two such estimates keep the tolerance: «نحو أربعة آلاف» then «نحو خمسة آلاف» rose.
+    assert not overlaps(rec(4000, 4000, approx=True), rec(5000, 5000, approx=True), 0.1)
+    # Two significant digits are rounded finer: «حوالي 470 ألف» against 400,000 disagree.
+    assert not overlaps(rec(400_000, 400_000), rec(470_000, 470_000, approx=True), 0.1)
+
+
 def test_first_claim_is_new_and_agreement_confirms() -> None:
     first = rec(6000, 6000, approx=True)
     assert decide(first, None, **TOL).verdict == "new"

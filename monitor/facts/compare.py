@@ -103,12 +103,30 @@ def floors_agree(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
     return hi <= max(lo * (1 + tolerance), lo + _floor_step(lo))
 
 
+# "حوالي ألفين" beside the ministry's 2,271: "about" a figure of one significant digit in the
+# thousands rounds at that digit, beside a precise figure. Two such estimates ("نحو أربعة
+# آلاف" then "نحو خمسة آلاف") keep the tolerance: a rise of a thousand is news.
+COARSE_TOLERANCE = 0.15
+
+
+def _coarse(c: ClaimRecord) -> bool:
+    if not c.approx or c.vague or c.low is None or c.low != c.high or c.low < 1000 \
+            or c.low != int(c.low):
+        return False
+    n = int(c.low)
+    while n % 10 == 0:
+        n //= 10
+    return n < 10  # 2000, 30000: one significant digit
+
+
 def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
     if _open_floor(a) and _open_floor(b):
         return floors_agree(a, b, tolerance)
     ra, rb = _round(a), _round(b)
-    ia = interval(a, tolerance, approx=a.approx or (ra and not rb))
-    ib = interval(b, tolerance, approx=b.approx or (rb and not ra))
+    ta = COARSE_TOLERANCE if _coarse(a) and not b.approx else tolerance
+    tb = COARSE_TOLERANCE if _coarse(b) and not a.approx else tolerance
+    ia = interval(a, max(ta, tolerance), approx=a.approx or (ra and not rb))
+    ib = interval(b, max(tb, tolerance), approx=b.approx or (rb and not ra))
     return ia.low <= ib.high and ib.low <= ia.high
 
 
