@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from monitor.claims.extract import extract_claims
-from monitor.facts.compare import overlaps
+from monitor.facts.figures import overlaps
 from monitor.facts.store import to_record
 from monitor.models import Article
 from tests.seeds import seed_articles

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from monitor.facts.compare import decide, overlaps, settle
+from monitor.facts.compare import decide, settle
+from monitor.facts.figures import overlaps
 from monitor.models import ClaimRecord
 
 

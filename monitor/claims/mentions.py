@@ -89,7 +89,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         if rng_j is not None and rng_j < n and rng_j == j + 1:
             # "تتراوح التقديرات من 42 إلى أكثر من 60": one range of estimates, not a 42 and a
             # floor of 60. It is held as 42 to 60: an open top would read as a floor of 42
-            # (`compare.floors_agree`), which "at least 48" contradicts.
+            # (`figures.floors_agree`), which "at least 48" contradicts.
             floor = doc.lex.qualifiers["floor"].match(words, rng_j)
             if floor is not None and rng_j + len(floor.tokens) < n:
                 rng_j += len(floor.tokens)

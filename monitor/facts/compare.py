@@ -1,8 +1,8 @@
-"""The comparison semantics of DESIGN.md as pure functions: intervals, overlap, verdicts."""
+"""The comparison semantics of DESIGN.md as pure functions: which reports meet, and the
+verdict. The arithmetic of two figures (intervals, overlap) is monitor/facts/figures.py."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -10,6 +10,7 @@ from functools import lru_cache
 from monitor.claims.events import EventRegistry
 from monitor.claims.lexicon import default_lexicon
 from monitor.facts.days import Start, day_named, series_start
+from monitor.facts.figures import open_floor, overlaps, width
 from monitor.facts.identity import is_view
 from monitor.facts.incident import (
     LINK_COSINE,
@@ -44,95 +45,6 @@ def _events() -> EventRegistry:
     return default_lexicon().registry
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
-    low: float
-    high: float
-
-
-# "أكثر من 200" is not said of 2,000: newswire floors round a figure down within its own
-# order of magnitude ("more than 5,000" for 5,703), so a floor stops agreeing this many
-# times above itself.
-FLOOR_SPAN = 5.0
-
-
-# A figure stated to this unit or coarser (700, «3 آلاف», «ألفين») is round: beside a precise
-# one (719, 3021) it is the same count rounded, as approximate as «نحو 700» (issue 11).
-ROUND_UNIT = 100
-
-
-def _round(c: ClaimRecord) -> bool:
-    return (not c.vague and c.low is not None and c.low == c.high and c.low >= ROUND_UNIT
-            and c.low % ROUND_UNIT == 0)
-
-
-def interval(c: ClaimRecord, tolerance: float, *, approx: bool | None = None) -> Interval:
-    """A claim as the interval of values it admits; `approx` (by default the claim's own)
-    widens it by the tolerance."""
-    low = -math.inf if c.low is None else c.low
-    high = math.inf if c.high is None else c.high
-    if c.high is None and c.low is not None and c.low > 0 and not c.vague:
-        high = c.low * FLOOR_SPAN
-    if c.approx if approx is None else approx:
-        low = low * (1 - tolerance) if low != -math.inf else low
-        high = high * (1 + tolerance) if high != math.inf else high
-    return Interval(low, high)
-
-
-def _open_floor(c: ClaimRecord) -> bool:
-    return c.high is None and c.low is not None and c.low > 0 and not c.vague
-
-
-def _floor_step(low: float) -> float:
-    """The step of a floor's last significant digit: 10,000 for «أكثر من 110 آلاف», 10 for
-    «أكثر من 20», 1 for «ما لا يقل عن 48»."""
-    n, step = int(low), 1.0
-    if n != low or n <= 0:
-        return 0.0
-    while n % 10 == 0:
-        n //= 10
-        step *= 10
-    return step
-
-
-def floors_agree(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
-    """Two floors agree when the higher is within the lower's rounding: "more than 20" and
-    "at least 23" do; "more than 140,000" and "more than 110,000" dismissed are two counts
-    (a floor is the figure rounded down at its last digit, not any figure above it)."""
-    lo, hi = sorted((float(a.low or 0.0), float(b.low or 0.0)))
-    return hi <= max(lo * (1 + tolerance), lo + _floor_step(lo))
-
-
-# "حوالي ألفين" beside the ministry's 2,271: "about" a figure of one significant digit in the
-# thousands rounds at that digit, beside a precise figure. Two such estimates ("نحو أربعة
-# آلاف" then "نحو خمسة آلاف") keep the tolerance: a rise of a thousand is news.
-COARSE_TOLERANCE = 0.15
-
-
-def _coarse(c: ClaimRecord) -> bool:
-    if not c.approx or c.vague or c.low is None or c.low != c.high or c.low < 1000 \
-            or c.low != int(c.low):
-        return False
-    n = int(c.low)
-    while n % 10 == 0:
-        n //= 10
-    return n < 10  # 2000, 30000: one significant digit
-
-
-def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:
-    if _open_floor(a) and _open_floor(b):
-        return floors_agree(a, b, tolerance)
-    ra, rb = _round(a), _round(b)
-    ta = COARSE_TOLERANCE if _coarse(a) and not b.approx else tolerance
-    tb = COARSE_TOLERANCE if _coarse(b) and not a.approx else tolerance
-    ia = interval(a, max(ta, tolerance), approx=a.approx or (ra and not rb))
-    ib = interval(b, max(tb, tolerance), approx=b.approx or (rb and not ra))
-    return ia.low <= ib.high and ib.low <= ia.high
-
-
-def _width(c: ClaimRecord, tolerance: float) -> float:
-    i = interval(c, tolerance)
-    return i.high - i.low
 
 
 def when(c: ClaimRecord) -> tuple[date, datetime]:
@@ -218,7 +130,7 @@ def decide(
 def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: float,
                            later_state_days: int) -> Decision:
     together = overlaps(new, current, tolerance)
-    if (together or (_open_floor(new) and _open_floor(current))) \
+    if (together or (open_floor(new) and open_floor(current))) \
             and _raises_floor(new, current):
         # "At least 259 killed" after "at least 164": the count is now known to be beyond
         # what was reported: the figure moved (two floors beyond each other's rounding are
@@ -234,7 +146,7 @@ def _decide_overlap_or_not(new: ClaimRecord, current: ClaimRecord, tolerance: fl
         # The latest source stating the figure at least as precisely speaks for it now: a
         # later disagreement is with that source.
         return Decision("confirms", current, "figures agree",
-                        _width(new, tolerance) <= _width(current, tolerance))
+                        width(new, tolerance) <= width(current, tolerance))
     if new.article_id == current.article_id and new.version == current.version \
             and same_source(new, current):
         # One source in one article does not contradict itself: two figures it gives
