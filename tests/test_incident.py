@@ -680,3 +680,25 @@ def test_a_count_of_the_past_24_hours_holds_nothing_reported_before_them(
     assert {(p, c) for p, c, _ in alerts(redis_client, "inc-window-in",
                                          [front, art("same", 10, title, window)])} \
         == {("front", "same")}
+
+
+def test_a_figure_an_article_prints_twice_pages_once(redis_client: redis.Redis) -> None:
+    # France 24 printed one paragraph twice ("35 -> 46" raised two alerts in the sealed
+    # week): a report that repeats its figure is one report of it, and one alert.
+    from monitor.alerts.ledger import build_alert
+
+    title, body = HOMS_2
+    store = FactStore(redis_client, Keys("inc-twice"), tolerance=0.1, later_days=14)
+    raised = []
+    for a in (art("homs", 0, *HOMS), art("homs2", 8, title, f"{body}\n{body}")):
+        for c in extract_claims(a):
+            if c.fact_key and c.modality == "count":
+                rec = store.record(as_series(c), a)
+                raised += [build_alert(rec.fact, r) for r in rec.raised]
+    pairs = [(r.previous["article_id"], r.current["article_id"], r.current["text"])
+             for r in raised]
+    assert pairs == [("homs", "homs2", "19")]
+    kept = store.get(raised[0].fact_key)
+    assert kept is not None
+    repeats = [c for c in kept[1] if c.article_id == "homs2"]
+    assert len(repeats) == 2  # both are kept as claims of the fact; one of them is the alert

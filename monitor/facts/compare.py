@@ -418,11 +418,22 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
             words[k] = sentence_words(ordered[k])
         return words[k]
 
+    first: dict[tuple[object, ...], ClaimRecord] = {}
+    for c in ordered:
+        first.setdefault(_restated(c), c)
     out: list[Settled] = []
     current: ClaimRecord | None = None
     for i, c in enumerate(ordered):
         if since is not None and since_order is not None \
                 and (keyed[i][0] < since_order or not _reached(c, since, fact_key)):
+            continue
+        twin = first[_restated(c)]
+        if twin is not c:
+            # An article that prints its figure twice (a lede restated in the body, a
+            # paragraph a desk pasted twice) is one report of it: the repeat confirms the
+            # first and raises nothing of its own, or one disagreement pages twice.
+            out.append(Settled(c, Decision("confirms", twin, "the article restates its figure",
+                                           False)))
             continue
         anchor, evidence = None, None
         reach = None if c.series else days[i] - LINK_WINDOW_DAYS
@@ -445,6 +456,13 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
         if d.becomes_current:
             current = c
     return out, current
+
+
+def _restated(c: ClaimRecord) -> tuple[object, ...]:
+    """What makes two claims one figure said twice by one report: the same article text,
+    the same figure and every reading of it that the verdict and the alert depend on."""
+    return (c.article_id, c.version, c.low, c.high, c.approx, c.vague, c.series, c.scope,
+            c.time, c.attributed_to, c.update_cue, c.location, c.derived)
 
 
 def _raises_floor(new: ClaimRecord, current: ClaimRecord) -> bool:
