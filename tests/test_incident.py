@@ -702,3 +702,22 @@ def test_a_figure_an_article_prints_twice_pages_once(redis_client: redis.Redis) 
     assert kept is not None
     repeats = [c for c in kept[1] if c.article_id == "homs2"]
     assert len(repeats) == 2  # both are kept as claims of the fact; one of them is the alert
+
+
+def test_a_figure_given_again_by_another_speaker_pages_once(redis_client: redis.Redis
+                                                            ) -> None:
+    # CNN's "257" in its lede, from the defence ministry, and again in its own words in the
+    # body: both disagree with the same earlier 180, and one disagreement is one page.
+    title = HOMS_2[0]
+    body = ("قتل 19 شخصا في الغارات الجوية التي استهدفت سوقا شعبية مزدحما بالمتسوقين في "
+            "سوريا الاثنين. وقال مسؤول في الدفاع المدني السوري إن 19 شخصا قتلوا في الغارات "
+            "الجوية على السوق في سوريا.")
+    arts = [art("homs", 0, *HOMS), art("homs2", 8, title, body)]
+    for ns, arrival in (("inc-again", arts), ("inc-again-late", arts[::-1])):
+        got = alerts(redis_client, ns, arrival)
+        assert {(p, c) for p, c, _ in got} == {("homs", "homs2")}
+        store = FactStore(redis_client, Keys(ns), tolerance=0.1, later_days=14)
+        held = [c for key in store.fact_keys() for c in store.get(key)[1]  # type: ignore[index]
+                if c.article_id == "homs2"]
+        assert len({c.attributed_to for c in held}) == 2  # two claims, two speakers...
+        assert sum(c.verdict in ("updates", "contradicts") for c in held) == 1  # one alert

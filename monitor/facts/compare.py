@@ -423,9 +423,12 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
         first.setdefault(_restated(c), c)
     out: list[Settled] = []
     current: ClaimRecord | None = None
+    paging: dict[tuple[object, ...], ClaimRecord] = {}  # what pages, by what it pages for
     for i, c in enumerate(ordered):
         if since is not None and since_order is not None \
                 and (keyed[i][0] < since_order or not _reached(c, since, fact_key)):
+            if c.verdict in ("updates", "contradicts") and c.compared_with:
+                paging.setdefault(_pages_for(c.compared_with, c), c)  # as it was decided
             continue
         twin = first[_restated(c)]
         if twin is not c:
@@ -452,6 +455,15 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
         else:
             d = replace(decide(c, anchor, tolerance=tolerance,
                                later_state_days=later_state_days), evidence=evidence)
+            if d.verdict in ("updates", "contradicts"):
+                pager = paging.setdefault(_pages_for(anchor.claim_id, c), c)
+                if pager is not c:
+                    # The article gives the figure again, from another speaker or in
+                    # other words, against the same earlier report: the disagreement
+                    # has paged once. The repeat agrees with the figure that paged.
+                    d = Decision("confirms", pager, "the article gives the figure again "
+                                 "against the report it already disagrees with",
+                                 d.becomes_current, evidence)
         out.append(Settled(c, d))
         if d.becomes_current:
             current = c
@@ -463,6 +475,11 @@ def _restated(c: ClaimRecord) -> tuple[object, ...]:
     the same figure and every reading of it that the verdict and the alert depend on."""
     return (c.article_id, c.version, c.low, c.high, c.approx, c.vague, c.series, c.scope,
             c.time, c.attributed_to, c.update_cue, c.location, c.derived)
+
+
+def _pages_for(anchor_id: str, c: ClaimRecord) -> tuple[object, ...]:
+    """One alert per disagreement: an earlier report, and one article's figure against it."""
+    return (anchor_id, c.article_id, c.version, c.low, c.high, c.approx)
 
 
 def _raises_floor(new: ClaimRecord, current: ClaimRecord) -> bool:
