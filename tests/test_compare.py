@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from monitor.facts.compare import decide, settle
 from monitor.facts.figures import overlaps
@@ -82,9 +82,13 @@ def test_update_wording_or_same_source_later_or_much_later_is_an_update() -> Non
                   **TOL).verdict == "updates"
     # A toll is counted for days and only rises: a later, higher toll of the incident is the
     # count moving on (analysts reading the real months called such pairs updates); a
-    # lower one, or two named sources' figures, is a disagreement.
+    # lower one, or two named sources' figures within the day, is a disagreement.
     assert decide(rec(400, 400, who="o1", day=3), old, **TOL).verdict == "updates"
-    assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "contradicts"
+    assert decide(rec(400, 400, who="x", day=3), old, **TOL).verdict == "updates"
+    hours = old.model_copy(update={"published": old.published + timedelta(hours=10),
+                                   "attributed_to": "x", "claim_id": "c10h",
+                                   "low": 400, "high": 400})
+    assert decide(hours, old, **TOL).verdict == "contradicts"
     assert decide(rec(50, 50, who="x", day=3), old, **TOL).verdict == "contradicts"
     escape = rec(100, 300, who="estimates", day=1, event="escaped")
     assert decide(rec(400, 400, who="x", day=3, event="escaped"), escape, **TOL).verdict \
@@ -244,6 +248,11 @@ def test_a_later_higher_point_of_a_running_total_is_an_update_whoever_counts() -
     p = rec(110, 110, who="medics").model_copy(update={"series": True})
     c = rec(118, None, who="ministry", outlet="o2", day=5).model_copy(update={"series": True})
     assert decide(c, p, **TOL).verdict == "updates"
-    # Not series points: two named sources a few days apart disagree.
+    # Not series points: two named sources the same day disagree; days apart, the later
+    # names the count as it now stands.
+    same_day = c.model_copy(update={"series": False, "published": p.published
+                                    + timedelta(hours=8)})
+    assert decide(same_day, p.model_copy(update={"series": False}), **TOL).verdict \
+        == "contradicts"
     assert decide(c.model_copy(update={"series": False}), p.model_copy(update={"series": False}),
-                  **TOL).verdict == "contradicts"
+                  **TOL).verdict == "updates"
