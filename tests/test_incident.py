@@ -707,11 +707,12 @@ def test_a_figure_an_article_prints_twice_pages_once(redis_client: redis.Redis) 
 def test_a_figure_given_again_by_another_speaker_pages_once(redis_client: redis.Redis
                                                             ) -> None:
     # CNN's "257" in its lede, from the defence ministry, and again in its own words in the
-    # body: both disagree with the same earlier 180, and one disagreement is one page.
+    # body: both disagree with the same earlier 180, and one disagreement is one page, even
+    # when the second says "about" the same figure.
     title = HOMS_2[0]
     body = ("قتل 19 شخصا في الغارات الجوية التي استهدفت سوقا شعبية مزدحما بالمتسوقين في "
-            "سوريا الاثنين. وقال مسؤول في الدفاع المدني السوري إن 19 شخصا قتلوا في الغارات "
-            "الجوية على السوق في سوريا.")
+            "سوريا الاثنين. وقال مسؤول في الدفاع المدني السوري إن نحو 19 شخصا قتلوا في "
+            "الغارات الجوية على السوق في سوريا.")
     arts = [art("homs", 0, *HOMS), art("homs2", 8, title, body)]
     for ns, arrival in (("inc-again", arts), ("inc-again-late", arts[::-1])):
         got = alerts(redis_client, ns, arrival)

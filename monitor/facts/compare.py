@@ -429,11 +429,15 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
     out: list[Settled] = []
     current: ClaimRecord | None = None
     paging: dict[tuple[object, ...], ClaimRecord] = {}  # what pages, by what it pages for
+    by_id = {c.claim_id: c for c in ordered}
     for i, c in enumerate(ordered):
         if since is not None and since_order is not None \
                 and (keyed[i][0] < since_order or not _reached(c, since, fact_key)):
             if c.verdict in ("updates", "contradicts") and c.compared_with:
-                paging.setdefault(_pages_for(c.compared_with, c), c)  # as it was decided
+                # As it was decided: what it was compared with, or that claim's id when it
+                # lies outside what was read.
+                earlier = by_id.get(c.compared_with)
+                paging.setdefault(_pages_for(earlier or c.compared_with, c), c)
             continue
         twin = first[_restated(c)]
         if twin is not c:
@@ -461,7 +465,7 @@ def settle_linked(claims: list[ClaimRecord], *, tolerance: float, later_state_da
             d = replace(decide(c, anchor, tolerance=tolerance,
                                later_state_days=later_state_days), evidence=evidence)
             if d.verdict in ("updates", "contradicts"):
-                pager = paging.setdefault(_pages_for(anchor.claim_id, c), c)
+                pager = paging.setdefault(_pages_for(anchor, c), c)
                 if pager is not c:
                     # The article gives the figure again, from another speaker or in
                     # other words, against the same earlier report: the disagreement
@@ -482,9 +486,14 @@ def _restated(c: ClaimRecord) -> tuple[object, ...]:
             c.time, c.attributed_to, c.update_cue, c.location, c.derived)
 
 
-def _pages_for(anchor_id: str, c: ClaimRecord) -> tuple[object, ...]:
-    """One alert per disagreement: an earlier report, and one article's figure against it."""
-    return (anchor_id, c.article_id, c.version, c.low, c.high, c.approx)
+def _pages_for(earlier: ClaimRecord | str, c: ClaimRecord) -> tuple[object, ...]:
+    """One alert per disagreement: an earlier report's figure, and one article's figure
+    against it, however many times either article prints its own."""
+    return (_said(earlier) if isinstance(earlier, ClaimRecord) else earlier, _said(c))
+
+
+def _said(c: ClaimRecord) -> tuple[object, ...]:
+    return (c.article_id, c.version, c.low, c.high)
 
 
 def _raises_floor(new: ClaimRecord, current: ClaimRecord) -> bool:
