@@ -309,10 +309,11 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
     redis_url: str, redis_client: redis.Redis, tmp_path: Path, http_server: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Workers race: C (day 3) is processed before B (day 2). C against A (day 1) looks like
-    a contradiction; B, a toll that rose to C's figure, makes it an update chain instead.
-    The contradiction's delivery starts at once but waits to settle, sees the retraction,
-    and sends nothing; the update and C's agreement are what the receiver gets."""
+    """Workers race: C (11 h after A) is processed before B (5 h after A). C against A looks
+    like a contradiction (two named sources the same day); B, a toll that rose to C's
+    figure, makes it an update chain instead. The contradiction's delivery starts at once
+    but waits to settle, sees the retraction, and sends nothing; the update and C's
+    agreement are what the receiver gets."""
     from monitor.models import Article
 
     got: list[dict[str, Any]] = []
@@ -324,14 +325,14 @@ def test_an_alert_retracted_while_it_settles_is_never_sent(
                          alert_settle_seconds=15.0)
     pipeline = Pipeline(redis_client, "t-settle", s)
 
-    def art(i: str, day: int, outlet: str, text: str) -> Article:
-        from datetime import UTC, datetime
+    def art(i: str, hours: int, outlet: str, text: str) -> Article:
+        from datetime import UTC, datetime, timedelta
         return Article(id=f"st-{i}", outlet=outlet, text=text,
-                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+                       published=datetime(2026, 3, 1, 6, tzinfo=UTC) + timedelta(hours=hours))
 
-    a = art("a", 1, "o1", "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على درعا.")
-    c = art("c", 3, "o3", "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على درعا.")
-    b = art("b", 2, "o2", "ارتفعت حصيلة قتلى القصف على درعا إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    a = art("a", 0, "o1", "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على درعا.")
+    c = art("c", 11, "o3", "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على درعا.")
+    b = art("b", 5, "o2", "ارتفعت حصيلة قتلى القصف على درعا إلى 40 قتيلاً، بحسب الدفاع المدني.")
     for x in (a, c):
         pipeline.ingestor.ingest(x)
         pipeline.process_article(x.id)
@@ -360,7 +361,7 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
 ) -> None:
     """The contradiction A/C went out before the older report B arrived; once B turns it
     into an update chain, the route that got the contradiction is told it is withdrawn."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from monitor.alerts.webhook import verify
     from monitor.models import Article
@@ -371,19 +372,20 @@ def test_a_delivered_alert_that_no_longer_holds_is_withdrawn_at_its_route(
     s = webhook_settings(tmp_path, http_server.url("/hook"), "T_WD_SECRET", monkeypatch)
     pipeline = Pipeline(redis_client, "t-withdraw", s)
 
-    def art(i: str, day: int, text: str) -> Article:
+    def art(i: str, hours: int, text: str) -> Article:
         return Article(id=f"wd-{i}", outlet=f"o-{i}", text=text,
-                       published=datetime(2026, 3, day, 9, tzinfo=UTC))
+                       published=datetime(2026, 3, 1, 6, tzinfo=UTC) + timedelta(hours=hours))
 
-    arrive = [art("a", 1, "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على حمص."),
-              art("c", 3, "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على حمص.")]
+    # Two named sources the same day: a contradiction (a day apart it would be an update).
+    arrive = [art("a", 0, "قال مسؤول محلي إن 10 أشخاص قتلوا في قصف على حمص."),
+              art("c", 11, "قالت مصادر طبية إن 40 شخصاً قتلوا في القصف على حمص.")]
     for x in arrive:
         pipeline.ingestor.ingest(x)
     drain(redis_client, pipeline.queues, s)
     (contradiction,) = pipeline.ledger.all()
     assert [r.headers["webhook-id"] for r in got] == [contradiction.id]
 
-    late = art("b", 2, "ارتفعت حصيلة قتلى القصف على حمص إلى 40 قتيلاً، بحسب الدفاع المدني.")
+    late = art("b", 5, "ارتفعت حصيلة قتلى القصف على حمص إلى 40 قتيلاً، بحسب الدفاع المدني.")
     pipeline.ingestor.ingest(late)
     drain(redis_client, pipeline.queues, s)
     bodies = [json.loads(r.body) for r in got]
