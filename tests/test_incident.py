@@ -324,6 +324,13 @@ def test_the_day_a_figure_names_is_read_against_its_report() -> None:
                      datetime(2018, 5, 28, 8, tzinfo=UTC)) == date(2018, 5, 28)
     assert named_day("قالت مصادر طبية في دوما إن الغارات أسفرت الجمعة عن مقتل 47 شخصا.",
                      saturday) == date(2018, 4, 6)
+    # A sentence's only day, clauses after the figure, is the day of its event (Gaza, 6
+    # April 2018); with two days in the sentence, a later clause's is no figure's.
+    assert named_day("أصيب أكثر من 440 فلسطينيا، بينهم 25 بجروح خطرة، برصاص الجيش "
+                     "الإسرائيلي على حدود قطاع غزة الجمعة، إثر تظاهرات حاشدة.",
+                     saturday) == date(2018, 4, 6)
+    assert named_day("أصيب أكثر من 440 فلسطينيا، بينهم 25 بجروح خطرة، في مواجهات الجمعة، "
+                     "بعد تظاهرات الخميس.", saturday) is None
     # The day of a statement, or of the day after the count's (Havana, 19 May 2018; Gaza,
     # 15 May 2018), is not the count's.
     assert named_day("وأعلنت السلطات الكوبية السبت الحداد بعد تحطم طائرة كان على متنها 110 "

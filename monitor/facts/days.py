@@ -18,6 +18,7 @@ from monitor.facts.incident import (
     current_config_dir,
     day_words,
     figure_clause,
+    sentence_around,
     since_word,
     utc_day,
 )
@@ -34,17 +35,39 @@ _SINCE_REACH = 6
 def _day_named(sentence: str, text: str, config: str, at: int = -1
                ) -> tuple[str, int, bool] | None:
     """The day word of the figure's clause nearest the figure, as ("weekday", 0–6, past)
-    or ("relative", days from the report, False), else a day set off beside the clause;
-    None when neither names one."""
+    or ("relative", days from the report, False), else a day set off beside the clause,
+    else the sentence's only day, in a later clause (`_sentence_day`); None when none names
+    one."""
     around = around_figure(sentence, text, at)
     if around is None:
         return None
+    figure_at = at
     before, after, tail, _ = around
     # The figure stands at len(before): a hashtag before it («#غزة») is a "#" too.
     words, at = [*before, "#", *after[:CUE_AFTER]], len(before)
     # The figure's own clause: "انفجار سيارة الاثنين، بعد يوم من قتل 13" dates the car bomb.
     start = next((k + 1 for k in range(at - 1, -1, -1) if words[k] in CLAUSE_ENDS), 0)
-    return _day_in_clause(words, at, start, config) or _day_aside(before, tail, start, config)
+    return _day_in_clause(words, at, start, config) or _day_aside(before, tail, start, config) \
+        or _sentence_day(sentence, text, figure_at, config)
+
+
+def _sentence_day(sentence: str, text: str, at: int, config: str
+                  ) -> tuple[str, int, bool] | None:
+    """The one day word of the sentence, standing after the figure in a later clause, when
+    the sentence names no other day: the day of the sentence's event («قتل ثمانية وأصيب
+    أكثر من 440 آخرين، بينهم 25 بجروح خطرة، برصاص الجيش … الجمعة»). The clause tests of
+    `_day_in_clause` still apply (a start, a statement's day, the day after)."""
+    around = sentence_around(sentence, text, at)
+    if around is None:
+        return None
+    before, rest = around
+    weekdays, relative, past_after, _, _ = day_words(config)
+    words = [*before, "#", *rest]
+    days = [k for k in range(len(words))
+            if _day_word(words, k, weekdays, relative, past_after) is not None]
+    if len(days) != 1 or days[0] < len(before):
+        return None
+    return _day_in_clause(words, len(before), 0, config)
 
 
 def _day_in_clause(words: list[str], at: int, start: int, config: str

@@ -137,6 +137,18 @@ def around_figure(sentence: str, text: str, at: int = -1
             tuple(before[max(0, kept - _SUPERLATIVE_BEFORE):kept]))
 
 
+@lru_cache(maxsize=65536)
+def sentence_around(sentence: str, text: str, at: int = -1
+                    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The normalised words of the whole sentence before the figure and after it, clause
+    ends included; None when the sentence lacks the figure."""
+    at = figure_offset(sentence, text, at)
+    if at < 0:
+        return None
+    return (tuple(_TOKEN.findall(normalize(sentence[:at]).text)),
+            tuple(_TOKEN.findall(normalize(sentence[at + len(text):]).text)))
+
+
 def _figure_words(sentence: str, text: str, at: int = -1) -> list[str] | None:
     """The words a cue may govern the figure from: up to `_CUE_BEFORE` before it, "#" for
     the figure, and its own clause after it (at most `CUE_AFTER` words)."""
