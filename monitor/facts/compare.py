@@ -50,8 +50,6 @@ def _events() -> EventRegistry:
     return default_lexicon().registry
 
 
-
-
 def when(c: ClaimRecord) -> tuple[date, datetime]:
     """Order of claims in the world: the time the figure refers to, then publication."""
     return _when(c.time, c.published)

@@ -39,8 +39,8 @@ def interval(c: ClaimRecord, tolerance: float, *, approx: bool | None = None) ->
     widens it by the tolerance."""
     low = -math.inf if c.low is None else c.low
     high = math.inf if c.high is None else c.high
-    if c.high is None and c.low is not None and c.low > 0 and not c.vague:
-        high = c.low * FLOOR_SPAN
+    if open_floor(c):
+        high = low * FLOOR_SPAN
     if c.approx if approx is None else approx:
         low = low * (1 - tolerance) if low != -math.inf else low
         high = high * (1 + tolerance) if high != math.inf else high
@@ -81,10 +81,7 @@ def _coarse(c: ClaimRecord) -> bool:
     if not c.approx or c.vague or c.low is None or c.low != c.high or c.low < 1000 \
             or c.low != int(c.low):
         return False
-    n = int(c.low)
-    while n % 10 == 0:
-        n //= 10
-    return n < 10  # 2000, 30000: one significant digit
+    return c.low < 10 * _floor_step(c.low)  # 2000, 30000: one significant digit
 
 
 def overlaps(a: ClaimRecord, b: ClaimRecord, tolerance: float) -> bool:

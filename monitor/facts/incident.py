@@ -117,26 +117,6 @@ def _since_a_date(words: list[str], config_dir: str, starts: int | None = None) 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-@lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
-def around_figure(sentence: str, text: str, at: int = -1
-                  ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
-                             tuple[str, ...]] | None:
-    """The normalised words before the figure (the last `_CUE_BEFORE`), those of its clause
-    after it, the three words from the clause's end on (`_day_aside`), and the (at most
-    `_SUPERLATIVE_BEFORE`) words before the first of those before it; None when the
-    sentence lacks the figure. The figure stands at `at` (`Claim.figure_at`), else where
-    the sentence first writes it."""
-    at = figure_offset(sentence, text, at)
-    if at < 0:
-        return None
-    before = _TOKEN.findall(normalize(sentence[:at]).text)
-    after = _TOKEN.findall(normalize(sentence[at + len(text):]).text)
-    end = next((k for k, w in enumerate(after) if w in CLAUSE_ENDS), len(after))
-    kept = max(0, len(before) - _CUE_BEFORE)
-    return (tuple(before[kept:]), tuple(after[:end]), tuple(after[end:end + 3]),
-            tuple(before[max(0, kept - _SUPERLATIVE_BEFORE):kept]))
-
-
 @lru_cache(maxsize=65536)
 def sentence_around(sentence: str, text: str, at: int = -1
                     ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -147,6 +127,25 @@ def sentence_around(sentence: str, text: str, at: int = -1
         return None
     return (tuple(_TOKEN.findall(normalize(sentence[:at]).text)),
             tuple(_TOKEN.findall(normalize(sentence[at + len(text):]).text)))
+
+
+@lru_cache(maxsize=65536)  # asked of a claim's figure for its series cue and its day alike
+def around_figure(sentence: str, text: str, at: int = -1
+                  ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                             tuple[str, ...]] | None:
+    """The normalised words before the figure (the last `_CUE_BEFORE`), those of its clause
+    after it, the three words from the clause's end on (`_day_aside`), and the (at most
+    `_SUPERLATIVE_BEFORE`) words before the first of those before it; None when the
+    sentence lacks the figure. The figure stands at `at` (`Claim.figure_at`), else where
+    the sentence first writes it."""
+    whole = sentence_around(sentence, text, at)
+    if whole is None:
+        return None
+    before, after = whole
+    end = next((k for k, w in enumerate(after) if w in CLAUSE_ENDS), len(after))
+    kept = max(0, len(before) - _CUE_BEFORE)
+    return (tuple(before[kept:]), tuple(after[:end]), tuple(after[end:end + 3]),
+            tuple(before[max(0, kept - _SUPERLATIVE_BEFORE):kept]))
 
 
 def _figure_words(sentence: str, text: str, at: int = -1) -> list[str] | None:
